@@ -16,8 +16,6 @@ import imageio_ffmpeg
 from videocatalog.model import Rendition, Source
 from videocatalog.renditions import plan
 
-__all__ = ["UnsupportedMedia", "probe", "render_command", "render", "render_all", "time_direct_render"]
-
 StrPath = str | os.PathLike[str]
 AAC = ["-c:a", "aac", "-b:a", "128k"]
 THUMBNAIL_BATCH = 25  # frames the `thumbnail` filter compares: about one second, enough to skip a black frame
