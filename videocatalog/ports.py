@@ -75,3 +75,10 @@ class ViewLog(Protocol):
     def record(self, video_id: str, at: float) -> None: ...
     def top(self, since: float, limit: int) -> list[tuple[str, int]]: ...
     def forget(self, video_id: str) -> None: ...
+
+
+def page_from(newest_first: list[Video], limit: int) -> Page:
+    """Cut a page of `limit` from videos already filtered and sorted newest first (one extra tells if more)."""
+    items = newest_first[:limit]
+    more = len(newest_first) > limit
+    return Page(items, (items[-1].created_at, items[-1].id) if more and items else None)

@@ -1,0 +1,74 @@
+"""Composition root of the monolith: SQLite (WAL), a media folder, and the catalog behind the API."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+
+from flask import Flask
+
+from videocatalog import config, pipeline
+from videocatalog.adapters.filesystem import FilesystemBlobStore
+from videocatalog.adapters.sqlite import Database, SqliteJobQueue, SqliteRepository, SqliteViewLog
+from videocatalog.service import Catalog
+from videocatalog.web import install_error_handlers
+from videocatalog.web.api import register_api
+from videocatalog.web.faults import install_faults
+
+log = logging.getLogger("monolith")
+
+
+def data_dir() -> Path:
+    """The monolith's database and media folder."""
+    return config.state_dir() / "monolith"
+
+
+def build_catalog(root: Path | None = None) -> Catalog:
+    """The catalog on SQLite and the filesystem below `root`."""
+    root = root or data_dir()
+    db = Database(root / "catalog.db")
+    return Catalog(SqliteRepository(db), FilesystemBlobStore(root / "media"), SqliteJobQueue(db),
+                   SqliteViewLog(db))
+
+
+def create_app(root: str | None = None) -> Flask:
+    """The monolith's Flask app."""
+    app = Flask(__name__)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    catalog = build_catalog(Path(root) if root else None)
+    install_error_handlers(app)
+    install_faults(app)
+    register_api(app, catalog, "monolith")
+    return app
+
+
+def run_transcoder(catalog: Catalog, stop: threading.Event, idle_s: float = 0.5) -> None:
+    """Work through queued transcoding jobs until `stop` is set (runs in a thread of each web worker)."""
+    while not stop.is_set():
+        try:
+            worked = pipeline.work_once(catalog.repo, catalog.blobs, catalog.jobs)
+        except Exception:  # keep the unit serving; the job's lease makes it come back
+            log.exception("transcoder loop error")
+            worked = False
+        if not worked:
+            stop.wait(idle_s)
+
+
+def start_transcoder_thread(root: Path | None = None) -> threading.Event:
+    """Start the in-unit transcoder in a daemon thread; set the returned event to stop it."""
+    stop = threading.Event()
+    catalog = build_catalog(root)
+    threading.Thread(target=run_transcoder, args=(catalog, stop), name="transcoder", daemon=True).start()
+    return stop
+
+
+def release_interrupted_jobs(root: Path | None = None) -> int:
+    """Make jobs claimed by a unit that stopped mid-transcode visible again (run once at start)."""
+    db = Database((root or data_dir()) / "catalog.db")
+    conn = db.connect()
+    try:
+        return conn.execute("UPDATE jobs SET visible_at = ? WHERE visible_at > ?", (0, time.time())).rowcount
+    finally:
+        conn.close()  # opened in gunicorn's master: never hand it to forked workers

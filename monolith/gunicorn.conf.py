@@ -1,0 +1,34 @@
+"""gunicorn settings for the monolith; the port and worker counts come from the environment."""
+
+import os
+
+bind = f"127.0.0.1:{os.environ.get('PORT', '8001')}"
+workers = int(os.environ.get("WORKSHOP_WEB_WORKERS", "2"))
+threads = int(os.environ.get("WORKSHOP_WEB_THREADS", "4"))
+worker_class = "gthread"
+timeout = 120
+graceful_timeout = 10
+accesslog = None
+errorlog = "-"
+loglevel = "warning"
+
+
+def on_starting(server):
+    # The unit is starting, so no other copy of it holds a job: take back any interrupted work.
+    from monolith.app import release_interrupted_jobs
+
+    released = release_interrupted_jobs()
+    if released:
+        server.log.warning("resuming %d interrupted transcoding job(s)", released)
+
+
+def post_fork(server, worker):
+    from monolith.app import start_transcoder_thread
+
+    worker.transcoder_stop = start_transcoder_thread()
+
+
+def worker_exit(server, worker):
+    stop = getattr(worker, "transcoder_stop", None)
+    if stop is not None:
+        stop.set()

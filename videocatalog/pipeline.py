@@ -1,0 +1,74 @@
+"""The transcoding cascade run in-process: probe the source, plan renditions, make each one."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+
+from . import renditions, transcode
+from .model import Video
+from .ports import BlobStore, JobQueue, VideoRepository
+from .service import source_key
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 3
+
+
+def process_video(repo: VideoRepository, blobs: BlobStore, video_id: str, workdir: str) -> Video | None:
+    """Run (or resume) the whole cascade for one video; idempotent, so a redelivered job is safe."""
+    video = repo.get(video_id)
+    if video is None or video.status in ("ready", "failed"):
+        return video
+    src = str(Path(workdir) / "source")
+    blobs.get_to_file(source_key(video_id), src)
+    if not video.renditions:
+        try:
+            source = transcode.probe(src)
+        except transcode.UnsupportedMedia as exc:
+            failed = video.touch(status="failed", renditions=(),
+                                 error={"code": "unsupported_media", "message": str(exc)})
+            repo.save(failed)
+            return failed
+        video = video.touch(status="processing", source=source, renditions=renditions.plan(video_id, source))
+        repo.save(video)
+    assert video.source is not None
+    for planned in video.renditions:
+        if planned.settled:
+            continue  # made before a restart, or skipped by the plan
+        out = str(Path(workdir) / Path(planned.key or planned.name).name)
+        made = transcode.render(src, planned, video.source, out)
+        if made.status == "ready" and made.key:
+            blobs.put_file(made.key, out)
+        updated = repo.update_rendition(video_id, made)
+        if updated is None:  # deleted while we worked: drop what we wrote
+            blobs.delete_prefix(f"renditions/{video_id}/")
+            return None
+        video = updated
+    return video
+
+
+def fail_video(repo: VideoRepository, video_id: str, message: str) -> None:
+    """Mark a video failed after its job kept failing, so nothing stays processing forever."""
+    video = repo.get(video_id)
+    if video is not None and video.status not in ("ready", "failed"):
+        repo.save(video.touch(status="failed", error={"code": "processing_failed", "message": message}))
+
+
+def work_once(repo: VideoRepository, blobs: BlobStore, jobs: JobQueue, lease_s: float = 600) -> bool:
+    """Claim one job and run it; returns False when the queue was empty."""
+    job = jobs.claim(lease_s)
+    if job is None:
+        return False
+    video_id = job.body["video_id"]
+    try:
+        with tempfile.TemporaryDirectory(prefix="transcode-") as workdir:
+            process_video(repo, blobs, video_id, workdir)
+    except Exception as exc:
+        log.exception("job for %s failed (attempt %d)", video_id, job.attempts)
+        if job.attempts < MAX_ATTEMPTS:
+            jobs.release(job)
+            return True
+        fail_video(repo, video_id, f"transcoding failed after {job.attempts} attempts: {exc}")
+    jobs.ack(job)
+    return True

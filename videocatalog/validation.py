@@ -1,0 +1,112 @@
+"""Validation of the contract's inputs: request bodies and list queries."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import ValidationError
+from .model import STATUSES
+from .ports import ListQuery
+
+TAG_RE = re.compile(r"^[a-z0-9-]{1,50}$")
+MAX_TITLE, MAX_DESCRIPTION, MAX_TAGS = 200, 5000, 20
+LIST_PARAMS = {"q", "tag", "status", "limit", "cursor"}
+
+
+@dataclass(frozen=True)
+class NewVideo:
+    """A validated `POST /videos` body."""
+
+    title: str
+    description: str = ""
+    tags: tuple[str, ...] = ()
+
+
+def parse_json_object(raw: bytes | str) -> dict[str, Any]:
+    """Decode a request body that must be a JSON object."""
+    try:
+        body = json.loads(raw or b"")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValidationError("body", "must be a JSON object") from exc
+    if not isinstance(body, dict):
+        raise ValidationError("body", "must be a JSON object")
+    return body
+
+
+def parse_new_video(body: Any) -> NewVideo:
+    """Check a create body: title 1-200 (trimmed), description <= 5000, <= 20 tags of a-z0-9-."""
+    if not isinstance(body, dict):
+        raise ValidationError("body", "must be a JSON object")
+    unknown = sorted(set(body) - {"title", "description", "tags"})
+    if unknown:
+        raise ValidationError(unknown[0], "unknown field")
+    title = body.get("title")
+    if not isinstance(title, str):
+        raise ValidationError("title", "is required and must be a string")
+    title = title.strip()
+    if not 1 <= len(title) <= MAX_TITLE:
+        raise ValidationError("title", f"must be 1-{MAX_TITLE} characters after trimming")
+    description = body.get("description", "")
+    if not isinstance(description, str):
+        raise ValidationError("description", "must be a string")
+    if len(description) > MAX_DESCRIPTION:
+        raise ValidationError("description", f"must be at most {MAX_DESCRIPTION} characters")
+    return NewVideo(title, description, _parse_tags(body.get("tags", [])))
+
+
+def _parse_tags(tags: Any) -> tuple[str, ...]:
+    if not isinstance(tags, list):
+        raise ValidationError("tags", "must be a list of strings")
+    if len(tags) > MAX_TAGS:
+        raise ValidationError("tags", f"at most {MAX_TAGS} tags")
+    for tag in tags:
+        if not isinstance(tag, str) or not TAG_RE.match(tag):
+            raise ValidationError("tags", "each tag must be 1-50 characters of a-z, 0-9 and -")
+    return tuple(dict.fromkeys(tags))  # keep order, drop repeats
+
+
+def parse_list_query(args: Mapping[str, str]) -> ListQuery:
+    """Check `GET /videos` query parameters and decode the cursor."""
+    unknown = sorted(set(args) - LIST_PARAMS)
+    if unknown:
+        raise ValidationError(unknown[0], "unknown query parameter")
+    limit_text = args.get("limit", "20")
+    if not re.fullmatch(r"\d{1,4}", limit_text or "") or not 1 <= int(limit_text) <= 100:
+        raise ValidationError("limit", "must be an integer from 1 to 100")
+    status = args.get("status") or None
+    if status is not None and status not in STATUSES:
+        raise ValidationError("status", f"must be one of {', '.join(STATUSES)}")
+    tag = args.get("tag") or None
+    if tag is not None and not TAG_RE.match(tag):
+        raise ValidationError("tag", "must be 1-50 characters of a-z, 0-9 and -")
+    q = args.get("q") or None
+    if q is not None and len(q) > MAX_TITLE:
+        raise ValidationError("q", f"must be at most {MAX_TITLE} characters")
+    cursor = args.get("cursor") or None
+    after = decode_cursor(cursor) if cursor else None
+    return ListQuery(q=q, tag=tag, status=status, limit=int(limit_text), after=after)
+
+
+def encode_cursor(after: tuple[str, str] | None) -> str | None:
+    """The opaque cursor for a page that continues after (created_at, id)."""
+    if after is None:
+        return None
+    return base64.urlsafe_b64encode(json.dumps(list(after)).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[str, str]:
+    """The (created_at, id) inside a cursor; raises ValidationError naming `cursor`."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        value = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise ValidationError("cursor", "is not a cursor this API issued") from exc
+    if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)):
+        raise ValidationError("cursor", "is not a cursor this API issued")
+    return value[0], value[1]

@@ -1,0 +1,120 @@
+"""The contract's public HTTP API as Flask blueprints over any catalog-like backend.
+
+The backend is the local `Catalog` in the monolith, a client of the logic tier in the SOA, and a
+router over services in the microservices gateway; the edge (auth, validation, URLs) stays the same.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
+
+from .. import auth, config
+from ..errors import PayloadTooLarge
+from ..model import Rendition, Video
+from ..validation import encode_cursor, parse_json_object, parse_list_query, parse_new_video
+
+
+def _backend() -> Any:
+    return current_app.extensions["catalog"]
+
+
+def _base_url() -> str:
+    return request.host_url.rstrip("/")
+
+
+def rendition_url(video: Video, rendition: Rendition) -> str:
+    """The public URL that fetches a rendition's bytes."""
+    return f"{_base_url()}/videos/{video.id}/renditions/{rendition.name}"
+
+
+def video_json(video: Video) -> dict[str, Any]:
+    """The contract's Video object with URLs for this edge."""
+    return video.to_api(rendition_url)
+
+
+health = Blueprint("health", __name__)
+videos = Blueprint("videos", __name__)
+trending = Blueprint("trending", __name__)
+
+
+@health.get("/health")
+def get_health():
+    return {"status": "ok", "architecture": current_app.config["ARCHITECTURE"], "release": config.release()}
+
+
+@videos.get("/videos")
+def list_videos():
+    page = _backend().list(parse_list_query(request.args))
+    return {"items": [video_json(v) for v in page.items], "next_cursor": encode_cursor(page.next_after)}
+
+
+@videos.post("/videos")
+def create_video():
+    auth.check_bearer(request.headers.get("Authorization"))
+    new = parse_new_video(parse_json_object(request.get_data()))
+    video = _backend().create(new)
+    token, expires = auth.make_upload_token(video.id)
+    body = video_json(video)
+    body["upload"] = {
+        "url": f"{_base_url()}/videos/{video.id}/upload?token={token}",
+        "method": "PUT",
+        "headers": {"Content-Type": "application/octet-stream"},
+        "expires_at": datetime.fromtimestamp(expires, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    return body, 201, {"Location": f"/videos/{video.id}"}
+
+
+@videos.get("/videos/<video_id>")
+def get_video(video_id: str):
+    return video_json(_backend().get(video_id))
+
+
+@videos.delete("/videos/<video_id>")
+def delete_video(video_id: str):
+    auth.check_bearer(request.headers.get("Authorization"))
+    _backend().delete(video_id)
+    return "", 204
+
+
+@videos.put("/videos/<video_id>/upload")
+def upload_source(video_id: str):
+    auth.check_upload_token(request.args.get("token"), video_id)
+    try:
+        video = _backend().accept_upload(video_id, request.stream, request.content_length)
+    except PayloadTooLarge:
+        _drain(request.stream)  # read the rest so the client, still sending, gets to read the 413
+        raise
+    return video_json(video), 200
+
+
+def _drain(stream: Any, limit: int = 1 << 31) -> None:
+    while limit > 0 and (chunk := stream.read(1 << 16)):
+        limit -= len(chunk)
+
+
+@videos.get("/videos/<video_id>/renditions/<name>")
+def get_rendition(video_id: str, name: str):
+    chunks, content_type = _backend().open_rendition(video_id, name)
+    return Response(chunks, content_type=content_type)
+
+
+@videos.post("/videos/<video_id>/views")
+def post_view(video_id: str):
+    _backend().record_view(video_id)
+    return {"status": "accepted"}, 202
+
+
+@trending.get("/trending")
+def get_trending():
+    return jsonify({"items": _backend().trending()})
+
+
+def register_api(app: Flask, backend: Any, architecture: str) -> None:
+    """Serve the contract on `app` from `backend`."""
+    app.config["ARCHITECTURE"] = architecture
+    app.extensions["catalog"] = backend
+    for blueprint in (health, videos, trending):
+        app.register_blueprint(blueprint)

@@ -1,0 +1,48 @@
+"""Run the monolith: one gunicorn unit; a release replaces the whole unit."""
+
+from __future__ import annotations
+
+import os
+
+from .. import procs
+
+NAME = "monolith"
+ROOT = procs.PROJECT_ROOT
+
+
+def port() -> int:
+    """The monolith's port on 127.0.0.1."""
+    return int(os.environ.get("WORKSHOP_MONOLITH_PORT", "8001"))
+
+
+def _start(release: str, extra_env: dict[str, str] | None = None) -> str:
+    env = {"PORT": str(port()), "WORKSHOP_RELEASE": release, **(extra_env or {})}
+    argv = [procs.PYTHON, "-m", "gunicorn", "-c", str(ROOT / "monolith" / "gunicorn.conf.py"),
+            "monolith.app:create_app()"]
+    pid = procs.start(NAME, "web", argv, env=env, cwd=str(ROOT), port=port())
+    url = f"http://127.0.0.1:{port()}"
+    procs.wait_healthy(f"{url}/health", timeout_s=60, pid=pid)
+    procs.save_arch(NAME, {"url": url, "release": release, "backend": "process",
+                           "components": {"web": release}})
+    return url
+
+
+def up(backend: str | None = None, release: str = "v1") -> str:
+    """Start the monolith and wait until it is healthy; returns its base URL."""
+    return _start(release)
+
+
+def down() -> None:
+    """Stop the monolith and everything it started."""
+    procs.stop_all(NAME)
+
+
+def deploy(component: str | None, release: str, env: dict[str, str] | None = None) -> str:
+    """Replace the whole unit with `release` (the component is always the whole monolith)."""
+    procs.stop(NAME, "web")
+    return _start(release, env)
+
+
+def pids() -> dict[str, int]:
+    """The process ids of the running unit, by name."""
+    return {name: rec["pid"] for name, rec in procs.records(NAME).items()}

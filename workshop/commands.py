@@ -1,0 +1,5 @@
+"""Registry of extra `workshop` subcommands: each entry adds its parser to the subparsers."""
+
+from __future__ import annotations
+
+EXTENSIONS: list = []

@@ -1,0 +1,140 @@
+"""Start, track and stop the processes of a running architecture (pid files under the state dir)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from videocatalog import config
+
+PYTHON = sys.executable
+PROJECT_ROOT = Path(__file__).resolve().parent.parent  # the checkout
+
+
+def run_dir(arch: str) -> Path:
+    """Where the pid files and logs of `arch` live."""
+    path = config.state_dir() / "run" / arch
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def port_is_free(port: int) -> bool:
+    """True when nothing listens on 127.0.0.1:port."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start(arch: str, name: str, argv: list[str], env: dict[str, str] | None = None,
+          cwd: str | None = None, port: int | None = None) -> int:
+    """Start a process in its own session, log to run_dir/NAME.log, record its pid; returns the pid."""
+    if port is not None and not port_is_free(port):
+        raise RuntimeError(f"{arch}/{name}: port {port} is already in use on 127.0.0.1")
+    folder = run_dir(arch)
+    log = open(folder / f"{name}.log", "ab")
+    full_env = {**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(argv, env=full_env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL, start_new_session=True)
+    record = {"pid": proc.pid, "argv": argv, "port": port, "started": time.time(),
+              "release": (env or {}).get("WORKSHOP_RELEASE", "v1")}
+    (folder / f"{name}.json").write_text(json.dumps(record))
+    return proc.pid
+
+
+def records(arch: str) -> dict[str, dict]:
+    """The recorded processes of `arch`, by name."""
+    return {p.stem: json.loads(p.read_text()) for p in sorted(run_dir(arch).glob("*.json"))
+            if p.stem != "arch"}
+
+
+def alive(pid: int) -> bool:
+    """True when the process exists and is not a zombie."""
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(") ")[-1][:1] != "Z"
+    except OSError:
+        return True
+
+
+def stop(arch: str, name: str, timeout_s: float = 10) -> None:
+    """Stop one recorded process and its whole process group: TERM, then KILL after the timeout."""
+    path = run_dir(arch) / f"{name}.json"
+    if not path.exists():
+        return
+    pid = json.loads(path.read_text())["pid"]
+    for sig, wait in ((signal.SIGTERM, timeout_s), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(pid, sig)
+        except ProcessLookupError:
+            break
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline and alive(pid):
+            _reap(pid)
+            time.sleep(0.05)
+        if not alive(pid):
+            break
+    _reap(pid)
+    path.unlink(missing_ok=True)
+
+
+def _reap(pid: int) -> None:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass
+
+
+def stop_all(arch: str) -> None:
+    """Stop every recorded process of `arch`."""
+    for name in records(arch):
+        stop(arch, name)
+    (run_dir(arch) / "arch.json").unlink(missing_ok=True)
+
+
+def wait_healthy(url: str, timeout_s: float = 60, pid: int | None = None) -> float:
+    """Poll `url` until it answers 200; returns the seconds it took. Fails fast if `pid` dies."""
+    start_t = time.monotonic()
+    while time.monotonic() - start_t < timeout_s:
+        if pid is not None and not alive(pid):
+            raise RuntimeError(f"process {pid} exited before {url} became healthy")
+        try:
+            if requests.get(url, timeout=2).status_code == 200:
+                return time.monotonic() - start_t
+        except requests.RequestException:
+            pass
+        time.sleep(0.1)
+    raise TimeoutError(f"{url} not healthy after {timeout_s:.0f}s")
+
+
+def save_arch(arch: str, info: dict) -> None:
+    """Record what `workshop status` shows for a running architecture."""
+    (run_dir(arch) / "arch.json").write_text(json.dumps(info))
+
+
+def load_arch(arch: str) -> dict | None:
+    """What was recorded by save_arch, if the architecture is up."""
+    path = run_dir(arch) / "arch.json"
+    return json.loads(path.read_text()) if path.exists() else None
