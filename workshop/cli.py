@@ -102,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     deploy.add_argument("arch", choices=archs.ARCHITECTURES)
     deploy.add_argument("component", nargs="?", help="tier, service or function (monolith: whole unit)")
     deploy.add_argument("--release", required=True)
-    deploy.add_argument("--fault", help="make it a bad release, e.g. error:videos.get_video")
+    deploy.add_argument("--fault", help="make it a bad release, e.g. error:get_video or latency:list_videos:300")
     deploy.set_defaults(func=cmd_deploy)
     for extend in _extensions():
         extend(sub)

@@ -70,7 +70,7 @@ def test_injected_fault_hits_only_its_endpoint(monkeypatch, tmp_path):
     from monolith.app import create_app
 
     monkeypatch.setenv("WORKSHOP_STATE_DIR", str(tmp_path))
-    monkeypatch.setenv("WORKSHOP_FAULT", "error:videos.list_videos")
+    monkeypatch.setenv("WORKSHOP_FAULT", "error:list_videos")
     client = create_app().test_client()
     assert client.get("/videos").status_code == 500
     assert client.get("/health").status_code == 200

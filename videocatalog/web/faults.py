@@ -1,7 +1,8 @@
 """Deliberate faults of a bad release, switched on by WORKSHOP_FAULT, for the rollback scenarios.
 
 Forms: `error:ENDPOINT` answers 500 on that endpoint; `latency:ENDPOINT:MS` delays it;
-ENDPOINT is a Flask endpoint name such as `videos.get_video`, or `*` for all.
+ENDPOINT is an operation name such as `get_video` (the view function's name, whatever its blueprint;
+every tier and service names its views after the operation they serve), or `*` for all.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ def install_faults(app: Flask) -> None:
 
     @app.before_request
     def inject():
-        if endpoint not in ("*", request.endpoint):
+        operation = (request.endpoint or "").rsplit(".", 1)[-1]
+        if endpoint not in ("*", operation, request.endpoint):
             return None
         if kind == "latency":
             time.sleep(delay_s)

@@ -1,4 +1,14 @@
-"""One module per architecture, each with `up`, `down`, `deploy` and `describe`."""
+"""One module per architecture; the harness and the CLI only use this interface.
+
+Each module `workshop.archs.<name>` provides:
+- `up(backend: str | None = None, release: str = "v1") -> str`: start everything, wait healthy, return the base URL.
+- `down() -> None`: stop everything it started (idempotent).
+- `deploy(component: str | None, release: str, env: dict[str, str] | None = None) -> str`: release one
+  component (monolith: the whole unit); `env` may carry `WORKSHOP_FAULT` to make it a bad release.
+- `pids() -> dict[str, int]`: the processes of the system under test, for CPU and memory sampling.
+- `ROLLBACK_COMPONENT: str | None`: the component the rollback scenario releases a bad version of.
+- `COMPONENTS: tuple[str, ...]`: what can be released on its own.
+"""
 
 from __future__ import annotations
 

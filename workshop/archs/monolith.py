@@ -46,3 +46,7 @@ def deploy(component: str | None, release: str, env: dict[str, str] | None = Non
 def pids() -> dict[str, int]:
     """The process ids of the running unit, by name."""
     return {name: rec["pid"] for name, rec in procs.records(NAME).items()}
+
+
+ROLLBACK_COMPONENT = None  # a release replaces the whole unit
+COMPONENTS = ("monolith",)
