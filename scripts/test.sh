@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Set up everything the tests need, then run the whole suite: lint, types, unit, contract on every
+# architecture (both microservice backends), platform, harness and notebooks.
+# Usage: bash scripts/test.sh [extra pytest args]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --dev
+
+# The docker backend of the microservices needs an engine: start one when we can (root), and stop it
+# again at the end if we started it. Without one, the docker tests are skipped with a reason.
+started_engine=""
+if ! timeout 10 docker info >/dev/null 2>&1; then
+  if bash scripts/docker-engine.sh; then started_engine=yes; fi
+elif ! docker image inspect "${WORKSHOP_BASE_IMAGE:-workshop-base:bookworm}" >/dev/null 2>&1; then
+  bash scripts/docker-engine.sh || true
+fi
+stop_engine() {
+  .venv/bin/workshop down >/dev/null 2>&1 || true
+  if [ -n "$started_engine" ] && [ -f /var/run/workshop-dockerd.pid ]; then
+    kill "$(cat /var/run/workshop-dockerd.pid)" 2>/dev/null || true
+  fi
+}
+trap stop_engine EXIT
+
+archs="monolith,soa,microservices:process,serverless"
+if timeout 10 docker info >/dev/null 2>&1; then archs="$archs,microservices:docker"; fi
+# Only the architectures that exist in this checkout.
+archs=$(.venv/bin/python - "$archs" <<'PY'
+import sys
+from workshop.archs import available
+have = set(available())
+print(",".join(a for a in sys.argv[1].split(",") if a.split(":")[0] in have))
+PY
+)
+export CONTRACT_ARCHS="$archs"
+echo "contract suite on: $CONTRACT_ARCHS"
+
+.venv/bin/ruff check .
+.venv/bin/mypy
+.venv/bin/python -m pytest -p no:cacheprovider -rs "$@"
