@@ -1,0 +1,59 @@
+"""One local AWS for the whole test session, plus helpers to deploy small functions of the tests' own."""
+
+from __future__ import annotations
+
+import io
+import textwrap
+import uuid
+import zipfile
+from collections.abc import Callable, Iterator
+
+import boto3
+import pytest
+
+from workshop.localaws import LocalAws, PlatformConfig, start_local_aws
+
+
+@pytest.fixture(scope="session")
+def aws(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalAws]:
+    cfg = PlatformConfig(idle_ttl_s=300, async_retry_delay_s=0.05, poll_interval_s=0.05)
+    with start_local_aws(tmp_path_factory.mktemp("localaws"), config=cfg) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def client(aws: LocalAws) -> Callable[[str], object]:
+    def make(service: str) -> object:
+        return boto3.client(service, endpoint_url=aws.endpoint, region_name="us-east-1",
+                            aws_access_key_id="testing", aws_secret_access_key="testing")
+    return make
+
+
+@pytest.fixture(scope="session")
+def role(client: Callable[[str], object]) -> str:
+    iam = client("iam")
+    return iam.create_role(RoleName="test-lambda-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]  # type: ignore[attr-defined]
+
+
+def zip_of(files: dict[str, str]) -> bytes:
+    """A deployment package holding the given files (sources are dedented)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, text in files.items():
+            zf.writestr(name, textwrap.dedent(text))
+    return buf.getvalue()
+
+
+@pytest.fixture
+def deploy(client: Callable[[str], object], role: str) -> Callable[..., str]:
+    """Create a function from handler source (module app.py, handler app.handler); return its name."""
+    lam = client("lambda")
+
+    def make(source: str, name: str | None = None, files: dict[str, str] | None = None, **config: object) -> str:
+        name = name or f"fn-{uuid.uuid4().hex[:8]}"
+        lam.create_function(  # type: ignore[attr-defined]
+            FunctionName=name, Runtime="python3.11", Role=role, Handler=config.pop("Handler", "app.handler"),
+            Code={"ZipFile": zip_of({"app.py": source, **(files or {})})}, **config)
+        return name
+
+    return make

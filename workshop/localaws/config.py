@@ -1,0 +1,40 @@
+"""Platform settings read from environment variables, each with a working local default."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+ACCOUNT_ID = "123456789012"  # moto's default account
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def _float(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
+@dataclass
+class PlatformConfig:
+    """Knobs of the local Lambda platform (env vars WORKSHOP_LAMBDA_*)."""
+
+    # Account-wide concurrent executions; AWS's default is 1000, a laptop's is far lower.
+    concurrency_limit: int = field(default_factory=lambda: _int("WORKSHOP_LAMBDA_CONCURRENCY", 10))
+    # Idle environments are reclaimed after this many seconds (AWS: unspecified, minutes).
+    idle_ttl_s: float = field(default_factory=lambda: _float("WORKSHOP_LAMBDA_IDLE_TTL", 300.0))
+    init_timeout_s: float = field(default_factory=lambda: _float("WORKSHOP_LAMBDA_INIT_TIMEOUT", 10.0))
+    # Force the project's own runtime client even where awslambdaric imports.
+    fallback_runtime: bool = field(default_factory=lambda: os.environ.get("WORKSHOP_LAMBDA_RIC") == "own")
+    async_retry_delay_s: float = field(default_factory=lambda: _float("WORKSHOP_LAMBDA_RETRY_DELAY", 0.2))
+    poll_interval_s: float = field(default_factory=lambda: _float("WORKSHOP_LAMBDA_POLL_INTERVAL", 0.2))
+    integration_timeout_s: float = field(default_factory=lambda: _float("WORKSHOP_APIGW_TIMEOUT", 29.0))
+    gateway_payload_limit: int = 10 * 1024 * 1024
+    sync_payload_limit: int = 6 * 1024 * 1024
+    async_payload_limit: int = 1024 * 1024
+
+
+def default_region() -> str:
+    """Region used when a request does not name one."""
+    return os.environ.get("AWS_DEFAULT_REGION", "us-east-1")

@@ -1,0 +1,118 @@
+"""Environment pool: warm reuse, scale-out up to the concurrency limits, throttling, idle reclaim."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from .codestore import CodeStore
+from .config import PlatformConfig
+from .environment import ExecutionEnvironment
+from .moto_state import FunctionSpec
+
+
+class Throttled(Exception):
+    """No environment may be created now (Lambda's TooManyRequestsException)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("Rate Exceeded.")
+        self.reason = reason
+
+
+class EnvironmentPool:
+    """Owns every execution environment; hands out one idle or new environment per request."""
+
+    def __init__(self, cfg: PlatformConfig, root: Path, endpoint: str) -> None:
+        self.cfg, self.root, self.endpoint = cfg, root, endpoint
+        self.codes = CodeStore(root)
+        self._envs: dict[str, list[ExecutionEnvironment]] = {}
+        self._lock = threading.Lock()
+        self.created = 0
+        self.throttles = 0
+        self._stopping = threading.Event()
+        self._reaper = threading.Thread(target=self._reap_loop, daemon=True)
+        self._reaper.start()
+
+    def acquire(self, spec: FunctionSpec) -> tuple[ExecutionEnvironment, bool]:
+        """A warm environment for the spec, or a freshly started one (cold=True); may raise Throttled."""
+        with self._lock:
+            envs = self._envs.setdefault(spec.name, [])
+            stale = [e for e in envs if not e.busy and e.spec.version == spec.version and e.spec.key != spec.key]
+            for env in stale:
+                envs.remove(env)
+            warm = next((e for e in reversed(envs) if not e.busy and e.spec.key == spec.key), None)
+            if warm:
+                warm.busy = True
+            else:
+                self._check_limits(spec, envs)
+                warm = ExecutionEnvironment(spec, self.root, self.endpoint, self.cfg.fallback_runtime)
+                envs.append(warm)
+                self.created += 1
+        for env in stale:
+            env.kill()
+        if warm.proc is not None:
+            return warm, False
+        try:
+            warm.start(*self.codes.paths(spec))
+        except Exception:
+            self.release(warm, healthy=False)
+            raise
+        return warm, True
+
+    def _check_limits(self, spec: FunctionSpec, envs: list[ExecutionEnvironment]) -> None:
+        if spec.reserved_concurrency is not None:
+            # Reserved concurrency is both a guarantee and a cap for the function.
+            if sum(e.busy for e in envs) >= spec.reserved_concurrency:
+                self.throttles += 1
+                raise Throttled("ReservedFunctionConcurrentInvocationLimitExceeded")
+            return
+        unreserved = sum(e.busy for lst in self._envs.values() for e in lst if e.spec.reserved_concurrency is None)
+        if unreserved >= self.cfg.concurrency_limit:
+            self.throttles += 1
+            raise Throttled("ConcurrentInvocationLimitExceeded")
+
+    def release(self, env: ExecutionEnvironment, healthy: bool = True) -> None:
+        """Return an environment after a request; unhealthy ones are destroyed."""
+        with self._lock:
+            env.busy = False
+            env.last_used = time.monotonic()
+            if not healthy:
+                envs = self._envs.get(env.spec.name, [])
+                if env in envs:
+                    envs.remove(env)
+        if not healthy:
+            env.kill()
+
+    def environments(self, name: str | None = None) -> list[ExecutionEnvironment]:
+        """Live environments (of one function, or all)."""
+        with self._lock:
+            if name is not None:
+                return list(self._envs.get(name, []))
+            return [e for lst in self._envs.values() for e in lst]
+
+    def reclaim_idle(self, older_than_s: float | None = None) -> int:
+        """Destroy environments idle longer than the TTL (or the given age); return how many."""
+        ttl = self.cfg.idle_ttl_s if older_than_s is None else older_than_s
+        now = time.monotonic()
+        with self._lock:
+            victims = [e for lst in self._envs.values() for e in lst if not e.busy and now - e.last_used >= ttl]
+            for env in victims:
+                self._envs[env.spec.name].remove(env)
+        for env in victims:
+            env.kill()
+        return len(victims)
+
+    def _reap_loop(self) -> None:
+        while not self._stopping.wait(min(1.0, max(self.cfg.idle_ttl_s / 4, 0.05))):
+            self.reclaim_idle()
+
+    def shutdown(self) -> None:
+        """Destroy every environment and stop the reaper."""
+        self._stopping.set()
+        with self._lock:
+            victims = [e for lst in self._envs.values() for e in lst]
+            self._envs.clear()
+        for env in victims:
+            env.kill()
+        self._reaper.join(timeout=5)
