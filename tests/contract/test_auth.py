@@ -25,7 +25,7 @@ def auth_header(kind: str) -> dict[str, str]:
     template = BAD_HEADERS[kind]
     if template is None:
         return {}
-    value = template.format(token=make_token(), wrong=make_token(secret="not-the-secret-of-the-app"),
+    value = template.format(token=make_token(), wrong=make_token(secret="not-the-secret-of-the-app-under-test-at-all"),
                             expired=make_token(ttl_s=-120), unsigned=make_token(algorithm="none"))
     return {"Authorization": value}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
+import requests
 from contractlib import SMALL_UPLOAD_LIMIT, assert_error
 
 SIGNATURE_PARAMS = ("token", "X-Amz-Signature", "Signature")
@@ -82,3 +83,21 @@ def test_upload_token_of_another_video_is_refused(api, media):
         assert_error(resp, (401, 403))
     assert api.video(mine["id"])["status"] == "awaiting_upload"
     assert api.video(other["id"])["status"] == "awaiting_upload"
+
+
+@pytest.mark.parametrize("refusal", ["bad-token", "oversized"])
+def test_refused_upload_leaves_the_connection_usable(api, refusal):
+    # Keep-alive clients (browsers, Locust) reuse the connection: an unread refused body must not break it.
+    video = api.create()
+    url, size = video["upload"]["url"], 1024 * 1024
+    if refusal == "bad-token":
+        url = tampered(url, "flip")
+    else:
+        size = SMALL_UPLOAD_LIMIT + 1
+    with requests.Session() as session:
+        for _ in range(5):  # the failure depends on timing, so give it several chances to show
+            refused = session.put(url, data=b"\0" * size, headers=video["upload"].get("headers") or {},
+                                  timeout=30)
+            assert 400 <= refused.status_code < 500, refused.text
+            again = session.get(api.base_url + "/health", timeout=30)
+            assert again.status_code == 200, again.text
