@@ -44,6 +44,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def choose_port(preferred: int) -> int:
+    """`preferred` when it is free, else any free port (several copies may run side by side)."""
+    return preferred if port_is_free(preferred) else free_port()
+
+
 def start(arch: str, name: str, argv: list[str], env: dict[str, str] | None = None,
           cwd: str | None = None, port: int | None = None) -> int:
     """Start a process in its own session, log to run_dir/NAME.log, record its pid; returns the pid."""

@@ -10,26 +10,28 @@ NAME = "monolith"
 ROOT = procs.PROJECT_ROOT
 
 
-def port() -> int:
-    """The monolith's port on 127.0.0.1."""
+def preferred_port() -> int:
+    """The monolith's usual port on 127.0.0.1 (another free one is used when it is taken)."""
     return int(os.environ.get("WORKSHOP_MONOLITH_PORT", "8001"))
 
 
-def _start(release: str, extra_env: dict[str, str] | None = None) -> str:
-    env = {"PORT": str(port()), "WORKSHOP_RELEASE": release, **(extra_env or {})}
+def _start(release: str, port: int, extra_env: dict[str, str] | None = None) -> str:
+    env = {"PORT": str(port), "WORKSHOP_RELEASE": release, **(extra_env or {})}
     argv = [procs.PYTHON, "-m", "gunicorn", "-c", str(ROOT / "monolith" / "gunicorn.conf.py"),
             "monolith.app:create_app()"]
-    pid = procs.start(NAME, "web", argv, env=env, cwd=str(ROOT), port=port())
-    url = f"http://127.0.0.1:{port()}"
+    pid = procs.start(NAME, "web", argv, env=env, cwd=str(ROOT), port=port)
+    url = f"http://127.0.0.1:{port}"
     procs.wait_healthy(f"{url}/health", timeout_s=60, pid=pid)
-    procs.save_arch(NAME, {"url": url, "release": release, "backend": "process",
+    procs.save_arch(NAME, {"url": url, "port": port, "release": release, "backend": "process",
                            "components": {"web": release}})
     return url
 
 
 def up(backend: str | None = None, release: str = "v1") -> str:
     """Start the monolith and wait until it is healthy; returns its base URL."""
-    return _start(release)
+    if procs.load_arch(NAME):
+        raise SystemExit("the monolith is already up (workshop status); run `workshop down monolith` first")
+    return _start(release, procs.choose_port(preferred_port()))
 
 
 def down() -> None:
@@ -39,8 +41,11 @@ def down() -> None:
 
 def deploy(component: str | None, release: str, env: dict[str, str] | None = None) -> str:
     """Replace the whole unit with `release` (the component is always the whole monolith)."""
+    info = procs.load_arch(NAME)
+    if info is None:
+        raise SystemExit("the monolith is not up")
     procs.stop(NAME, "web")
-    return _start(release, env)
+    return _start(release, info["port"], env)
 
 
 def pids() -> dict[str, int]:
