@@ -32,7 +32,7 @@ def parse_json_object(raw: bytes | str) -> dict[str, Any]:
     """Decode a request body that must be a JSON object."""
     try:
         body = json.loads(raw or b"")
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
         raise ValidationError("body", "must be a JSON object") from exc
     if not isinstance(body, dict):
         raise ValidationError("body", "must be a JSON object")
