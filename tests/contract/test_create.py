@@ -15,6 +15,8 @@ BAD_BODIES = {
     "json-array": ([{"title": "x"}], None),
     "json-string": ("a title", None),
     "json-null": (None, None),
+    "deeply-nested": (b'{"title": ' + b"[" * 100_000, None),
+    "invalid-utf8": (b'{"title": "\xff\xfe"}', None),
     "unknown-field": ({"title": "{t}", "colour": "red"}, "colour"),
     "id-is-not-writable": ({"title": "{t}", "id": "mine"}, "id"),
     "status-is-not-writable": ({"title": "{t}", "status": "ready"}, "status"),

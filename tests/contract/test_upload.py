@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
@@ -48,6 +49,33 @@ def test_oversized_upload_is_413_and_changes_nothing(api, media):
     retry = api.upload(video, media.bytes("tiny"))
     assert retry.status_code in (200, 204), retry.text
     api.wait_status(video["id"], {"processing", "ready", "failed"}, timeout_s=30)
+
+
+def test_oversized_chunked_upload_is_413(api):
+    # Without a Content-Length the limit must be enforced while reading, not from the header.
+    video = api.create()
+    chunks = (b"\0" * (1024 * 1024) for _ in range(SMALL_UPLOAD_LIMIT // (1024 * 1024) + 1))
+    resp = api.request(video["upload"]["method"], video["upload"]["url"], data=chunks,
+                       headers=video["upload"].get("headers") or {})
+    assert_error(resp, 413, "payload_too_large")
+    assert api.video(video["id"])["status"] == "awaiting_upload"
+
+
+def test_concurrent_uploads_accept_exactly_one(api, media):
+    video, data, codes = api.create(), media.bytes("tiny"), []
+
+    def upload() -> None:
+        with requests.Session() as session:
+            resp = session.put(video["upload"]["url"], data=data, headers=video["upload"].get("headers") or {},
+                               timeout=30)
+            codes.append(resp.status_code)
+
+    threads = [threading.Thread(target=upload) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(codes)[:1] in ([200], [204]) and sorted(codes)[1:] == [409, 409, 409], codes
 
 
 def test_upload_at_exactly_the_limit_is_accepted(api):

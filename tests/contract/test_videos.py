@@ -79,3 +79,18 @@ def test_trending_orders_by_views_eventually(api):
             return
         time.sleep(1)
     assert got == want, "trending did not settle within 30 s"
+
+
+def test_deleted_video_leaves_trending_eventually(api):
+    video = api.create(title=unique("trend-gone"))
+    for _ in range(2):
+        assert api.request("POST", f"/videos/{video['id']}/views").status_code == 202
+    deadline = time.monotonic() + 30
+    while not trending_of(api, [video["id"]]):
+        assert time.monotonic() < deadline, "the viewed video never reached trending"
+        time.sleep(1)
+    assert api.request("DELETE", f"/videos/{video['id']}", headers=bearer()).status_code == 204
+    deadline = time.monotonic() + 30
+    while trending_of(api, [video["id"]]):
+        assert time.monotonic() < deadline, "a deleted video is still trending after 30 s"
+        time.sleep(1)
