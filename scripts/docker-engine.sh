@@ -37,16 +37,30 @@ start_engine() {
   engine_up && { say "engine already reachable"; return 0; }
   is_root || die "no Docker engine reachable and not root: cannot start dockerd"
   install_missing
-  local t; t=$(now)
-  # setsid: dockerd outlives this script and is not killed with its process group.
-  setsid dockerd --bridge=none --iptables=false --ip6tables=false >>"$LOG" 2>&1 < /dev/null &
-  echo $! > "$PIDFILE"
+  local t pid; t=$(now)
+  pid=$(cat /var/run/docker.pid 2>/dev/null || true)
+  if alive_dockerd "$pid"; then
+    say "dockerd pid $pid is running but not answering yet: waiting for it"
+  else
+    # A dockerd killed without cleanup (a session that ended) leaves its pid file, which blocks a new one.
+    rm -f /var/run/docker.pid
+    # setsid: dockerd outlives this script and is not killed with its process group.
+    setsid dockerd --bridge=none --iptables=false --ip6tables=false >>"$LOG" 2>&1 < /dev/null &
+    pid=$!
+    echo "$pid" > "$PIDFILE"
+  fi
   for _ in $(seq 1 120); do
-    engine_up && { say "dockerd pid $(cat "$PIDFILE") up in $(took "$t") s (log: $LOG)"; return 0; }
-    kill -0 "$(cat "$PIDFILE")" 2>/dev/null || die "dockerd exited; see $LOG"
+    engine_up && { say "dockerd pid $pid up in $(took "$t") s (log: $LOG)"; return 0; }
+    alive_dockerd "$pid" || die "dockerd exited; see $LOG"
     sleep 0.5
   done
   die "dockerd did not answer within 60 s; see $LOG"
+}
+
+alive_dockerd() {
+  # True when $1 is a running (not zombie) dockerd process.
+  [ -n "$1" ] && [ "$(cat "/proc/$1/comm" 2>/dev/null)" = dockerd ] \
+    && ! awk '{ exit ($3 == "Z") ? 0 : 1 }' "/proc/$1/stat" 2>/dev/null
 }
 
 debian_mirror() {

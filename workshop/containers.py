@@ -19,10 +19,10 @@ import docker
 import requests
 from docker.errors import BuildError, DockerException, ImageNotFound, NotFound
 
-from workshop.containers_build import build_wheelhouse, core_wheel, default_cache_dir, make_context
+from workshop.containers_build import build_wheelhouse, core_wheel, default_cache_dir, make_context, stage_names
 
 __all__ = ["ImageInfo", "build_image", "build_wheelhouse", "core_wheel", "default_base_image",
-           "default_cache_dir", "engine_available", "image_size", "run_container", "stop_and_remove",
+           "default_cache_dir", "engine_available", "image_size", "prune_images", "run_container", "stop_and_remove",
            "wait_healthy"]
 
 LOCAL_BASE_IMAGE = "workshop-base:bookworm"  # made by scripts/docker-engine.sh
@@ -63,25 +63,38 @@ def default_base_image() -> str:
 
 def build_image(context_dir: str | Path, tag: str, base_image: str | None = None,
                 wheelhouse: str | Path | None = None, dockerfile: str = "Dockerfile",
-                include_core: bool = True) -> ImageInfo:
+                include_core: bool = True, extra: dict[str, str | Path] | None = None,
+                nocache: bool = False) -> ImageInfo:
     """Build `context_dir` offline with `wheels/` (wheelhouse + core wheel) added and BASE_IMAGE set."""
     start = time.perf_counter()
     if wheelhouse is None:
         reqs = [p for p in [Path(context_dir) / "requirements.txt"] if p.exists()]
         wheelhouse = build_wheelhouse(reqs)
-    ctx = make_context(context_dir, wheelhouse, core_wheel() if include_core else None)
+    ctx = make_context(context_dir, wheelhouse, core_wheel() if include_core else None, extra)
+    engine, args = client(600), {"BASE_IMAGE": base_image or default_base_image()}
+    try:
+        # Named stages get tags of their own ("app:r2-build"): their cache survives, and the ones a new
+        # build supersedes become dangling images labelled workshop=1, which the prune below removes.
+        for stage in stage_names(ctx / dockerfile):
+            _build(engine, ctx, f"{tag if ':' in tag else tag + ':latest'}-{stage}", dockerfile, args, nocache,
+                   target=stage)
+        _build(engine, ctx, tag, dockerfile, args, nocache)
+    finally:
+        shutil.rmtree(ctx, ignore_errors=True)
+    engine.images.prune(filters={"dangling": True, "label": "workshop=1"})
+    return ImageInfo(tag, image_size(tag), time.perf_counter() - start)
+
+
+def _build(engine: docker.DockerClient, ctx: Path, tag: str, dockerfile: str, buildargs: dict[str, str],
+           nocache: bool, target: str | None = None) -> None:
     try:
         # pull=False: no registry is reachable; network host: there is no bridge network here.
-        client(600).images.build(
-            path=str(ctx), tag=tag, dockerfile=dockerfile, pull=False, rm=True, forcerm=True,
-            network_mode="host", buildargs={"BASE_IMAGE": base_image or default_base_image()},
-            labels={"workshop": "1"})
+        engine.images.build(path=str(ctx), tag=tag, dockerfile=dockerfile, target=target, pull=False,
+                            nocache=nocache, rm=True, forcerm=True, network_mode="host",
+                            buildargs=buildargs, labels={"workshop": "1"})
     except BuildError as err:
         tail = "".join(str(e.get("stream", e.get("error", ""))) for e in list(err.build_log)[-15:])
         raise RuntimeError(f"building {tag} failed: {err.msg}\n{tail}") from err
-    finally:
-        shutil.rmtree(ctx, ignore_errors=True)
-    return ImageInfo(tag, image_size(tag), time.perf_counter() - start)
 
 
 def image_size(tag: str) -> int:
@@ -128,6 +141,13 @@ def wait_healthy(url: str, timeout: float = 30.0, container: Any = None) -> floa
                 raise RuntimeError(f"container {container.name} exited before healthy:\n{logs}")
         time.sleep(0.05)
     raise TimeoutError(f"{url} not healthy within {timeout} s")
+
+
+def prune_images() -> int:
+    """Remove dangling images (superseded releases, multi-stage build stages); return bytes reclaimed."""
+    # Engine-wide, like `docker image prune`: it also drops the cached build stages, so the next build
+    # reinstalls its wheels. The harness calls it on an explicit clean, not after every build.
+    return int(client().images.prune(filters={"dangling": True}).get("SpaceReclaimed") or 0)
 
 
 def stop_and_remove(label: str = "workshop", timeout: int = 5) -> int:

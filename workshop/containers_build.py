@@ -11,6 +11,7 @@ import hashlib
 import importlib.metadata
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -108,15 +109,28 @@ def core_wheel(dest: str | Path | None = None) -> Path:
     return wheel
 
 
-def make_context(context_dir: str | Path, wheelhouse: str | Path, core: Path | None) -> Path:
-    """Copy a service folder into a temporary build context with the wheels under `wheels/`."""
+def make_context(context_dir: str | Path, wheelhouse: str | Path, core: Path | None,
+                 extra: dict[str, str | Path] | None = None) -> Path:
+    """Copy a service folder (plus `extra` {name: path}) into a temporary build context with `wheels/`."""
     src = Path(context_dir)
-    if (src / "wheels").exists():
-        raise ValueError(f"{src}/wheels exists: the build adds its own wheels/ folder")
+    if (src / "wheels").exists() or "wheels" in (extra or {}):
+        raise ValueError(f"{src}: `wheels` is reserved, the build adds its own wheels/ folder")
     ctx = Path(tempfile.mkdtemp(prefix="workshop-build-"))
-    shutil.copytree(src, ctx, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    skip = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(src, ctx, dirs_exist_ok=True, ignore=skip)
+    for name, path in (extra or {}).items():
+        # Shared code that lives outside the service folder, e.g. {"common": "microservices/common"}.
+        if Path(path).is_dir():
+            shutil.copytree(path, ctx / name, dirs_exist_ok=True, ignore=skip)
+        else:
+            shutil.copy2(path, ctx / name)
     wheels = ctx / "wheels"
     shutil.copytree(wheelhouse, wheels, ignore=shutil.ignore_patterns(".complete"))
     if core is not None:
         shutil.copy2(core, wheels / core.name)
     return ctx
+
+
+def stage_names(dockerfile: Path) -> list[str]:
+    """Names of the Dockerfile's named stages (`FROM image AS name`), in order."""
+    return re.findall(r"(?im)^\s*FROM\s+\S+\s+AS\s+(\S+)", dockerfile.read_text())

@@ -40,8 +40,14 @@ def image():
     return containers.build_image(FIXTURE, TAG, containers.default_base_image(), wheelhouse)
 
 
-def test_build_run_get_and_remove(image, arch):
+def test_build_keeps_its_stage_tagged_and_leaves_no_dangling_images(image):
     assert image.tag == TAG and image.size_bytes == containers.image_size(TAG) > 10_000_000
+    engine = containers.client()
+    assert engine.images.get(f"{TAG}-build").labels["workshop"] == "1"
+    assert engine.images.list(filters={"dangling": True, "label": "workshop=1"}) == []
+
+
+def test_build_run_get_and_remove(image, arch):
     port = free_port()
     container = containers.run_container(TAG, f"ws-{arch}", {"PORT": str(port), "GREETING": arch}, arch=arch)
     healthy_s = containers.wait_healthy(f"http://127.0.0.1:{port}/health", 30, container)

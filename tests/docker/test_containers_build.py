@@ -56,8 +56,11 @@ def test_context_gets_wheels_and_rejects_a_wheels_folder(tmp_path):
     (house / "x-1-py3-none-any.whl").write_bytes(b"x")
     (house / ".complete").write_text("")
     core = containers.core_wheel(tmp_path / "core")
-    ctx = containers_build.make_context(service, house, core)
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "util.py").write_text("X = 1\n")
+    ctx = containers_build.make_context(service, house, core, extra={"common": tmp_path / "shared"})
     try:
+        assert (ctx / "common" / "util.py").read_text() == "X = 1\n"
         names = sorted(p.name for p in (ctx / "wheels").iterdir())
         assert names == sorted([core.name, "x-1-py3-none-any.whl"])
         assert (ctx / "Dockerfile").read_text() == "FROM scratch\n"
@@ -68,3 +71,10 @@ def test_context_gets_wheels_and_rejects_a_wheels_folder(tmp_path):
 def test_wait_healthy_refuses_non_loopback_urls():
     with pytest.raises(ValueError):
         containers.wait_healthy("http://example.invalid/health", 1)
+
+
+def test_stage_names_reads_named_stages(tmp_path):
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("ARG BASE_IMAGE=x\nFROM $BASE_IMAGE AS build\nRUN true\nfrom $BASE_IMAGE as Tools\n"
+                          "FROM $BASE_IMAGE\n")
+    assert containers_build.stage_names(dockerfile) == ["build", "Tools"]
