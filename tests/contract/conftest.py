@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from clips import Media
-from contractlib import SMALL_UPLOAD_LIMIT, Api, workshop_argv
+from clips import CLIPS, Media
+from contractlib import SMALL_UPLOAD_LIMIT, Api, unique, workshop_argv
 
 
 def contract_archs() -> list[str]:
@@ -84,3 +84,17 @@ def workshop_env_for(tmp_path_factory) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def media(tmp_path_factory) -> Media:
     return Media(tmp_path_factory.mktemp("media"))
+
+
+@pytest.fixture(scope="session")
+def cascade(api, media) -> dict[str, dict]:
+    """Every clip and the not-video file uploaded up front (so processing overlaps), by clip name."""
+    tag = unique("cascade")
+    uploaded = {}
+    for name in [*CLIPS, "not_video"]:
+        data = media.bytes(name)
+        video = api.create(title=f"Cascade {name}", tags=[tag])
+        resp = api.upload(video, data)
+        assert resp.status_code in (200, 204), (name, resp.status_code, resp.text)
+        uploaded[name] = {"id": video["id"], "bytes": len(data), "tag": tag}
+    return uploaded

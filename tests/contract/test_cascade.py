@@ -13,20 +13,6 @@ pytestmark = pytest.mark.slow
 NAMES = {"hq", "480p", "360p", "audio", "thumbnail"}
 
 
-@pytest.fixture(scope="session")
-def cascade(api, media) -> dict[str, dict]:
-    """Every clip and the not-video file uploaded up front (so processing overlaps), by clip name."""
-    tag = unique("cascade")
-    uploaded = {}
-    for name in [*CLIPS, "not_video"]:
-        data = media.bytes(name)
-        video = api.create(title=f"Cascade {name}", tags=[tag])
-        resp = api.upload(video, data)
-        assert resp.status_code in (200, 204), (name, resp.status_code, resp.text)
-        uploaded[name] = {"id": video["id"], "bytes": len(data), "tag": tag}
-    return uploaded
-
-
 def fetch(api, rendition: dict, folder) -> bytes:
     """Download a ready rendition through its URL, checking the response's content type."""
     resp = api.get(rendition["url"])
