@@ -96,7 +96,8 @@ def test_upload_with_a_bad_token_is_refused(api, media, how):
     if api.serves(url):
         assert_error(resp, (401, 403))
     else:
-        assert resp.status_code in (401, 403), resp.text  # the object store answers in its own format
+        # The object store answers in its own format; S3 calls a missing signature a malformed request.
+        assert resp.status_code in (400, 401, 403), resp.text
     after = api.video(video["id"])
     assert (after["status"], after["source"]) == ("awaiting_upload", None)
 
