@@ -41,11 +41,11 @@ class EnvironmentPool:
             stale = [e for e in envs if not e.busy and e.spec.version == spec.version and e.spec.key != spec.key]
             for env in stale:
                 envs.remove(env)
+            self._check_limits(spec, envs)  # a warm env also takes one unit of concurrency
             warm = next((e for e in reversed(envs) if not e.busy and e.spec.key == spec.key), None)
             if warm:
                 warm.busy = True
             else:
-                self._check_limits(spec, envs)
                 warm = ExecutionEnvironment(spec, self.root, self.endpoint, self.cfg.fallback_runtime)
                 envs.append(warm)
                 self.created += 1
