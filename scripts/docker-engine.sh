@@ -37,6 +37,8 @@ start_engine() {
   engine_up && { say "engine already reachable"; return 0; }
   is_root || die "no Docker engine reachable and not root: cannot start dockerd"
   install_missing
+  # Some hosts start the daemon from the package's post-install script.
+  engine_up && { say "engine reachable after install"; return 0; }
   local t pid; t=$(now)
   pid=$(cat /var/run/docker.pid 2>/dev/null || true)
   if alive_dockerd "$pid"; then
@@ -49,7 +51,8 @@ start_engine() {
     pid=$!
     echo "$pid" > "$PIDFILE"
   fi
-  for _ in $(seq 1 120); do
+  local deadline=$((SECONDS + 60))
+  while [ "$SECONDS" -lt "$deadline" ]; do
     engine_up && { say "dockerd pid $pid up in $(took "$t") s (log: $LOG)"; return 0; }
     alive_dockerd "$pid" || die "dockerd exited; see $LOG"
     sleep 0.5
@@ -87,7 +90,8 @@ build_base_image() {
   if docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
     say "base image $BASE_IMAGE present"; return 0
   fi
-  is_root || die "building $BASE_IMAGE needs root (debootstrap)"
+  is_root || die "building $BASE_IMAGE needs root (debootstrap); where a registry is reachable,
+  builds can use WORKSHOP_BASE_IMAGE=python:3.11-slim instead"
   install_missing
   local mirror; mirror=$(debian_mirror | head -n 1)
   [ -n "$mirror" ] || die "no Debian $SUITE mirror in apt's sources; set WORKSHOP_DEBIAN_MIRROR"

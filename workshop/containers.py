@@ -22,8 +22,8 @@ from docker.errors import BuildError, DockerException, ImageNotFound, NotFound
 from workshop.containers_build import build_wheelhouse, core_wheel, default_cache_dir, make_context, stage_names
 
 __all__ = ["ImageInfo", "build_image", "build_wheelhouse", "core_wheel", "default_base_image",
-           "default_cache_dir", "engine_available", "image_size", "prune_images", "run_container", "stop_and_remove",
-           "wait_healthy"]
+           "default_cache_dir", "engine_available", "image_size", "prune_images", "run_container",
+           "stop_and_remove", "wait_healthy"]
 
 LOCAL_BASE_IMAGE = "workshop-base:bookworm"  # made by scripts/docker-engine.sh
 USER_BASE_IMAGE = "python:3.11-slim"
@@ -75,9 +75,9 @@ def build_image(context_dir: str | Path, tag: str, base_image: str | None = None
     try:
         # Named stages get tags of their own ("app:r2-build"): their cache survives, and the ones a new
         # build supersedes become dangling images labelled workshop=1, which the prune below removes.
+        full_tag = tag if ":" in tag else f"{tag}:latest"
         for stage in stage_names(ctx / dockerfile):
-            _build(engine, ctx, f"{tag if ':' in tag else tag + ':latest'}-{stage}", dockerfile, args, nocache,
-                   target=stage)
+            _build(engine, ctx, f"{full_tag}-{stage}", dockerfile, args, nocache, target=stage)
         _build(engine, ctx, tag, dockerfile, args, nocache)
     finally:
         shutil.rmtree(ctx, ignore_errors=True)
@@ -144,9 +144,8 @@ def wait_healthy(url: str, timeout: float = 30.0, container: Any = None) -> floa
 
 
 def prune_images() -> int:
-    """Remove dangling images (superseded releases, multi-stage build stages); return bytes reclaimed."""
-    # Engine-wide, like `docker image prune`: it also drops the cached build stages, so the next build
-    # reinstalls its wheels. The harness calls it on an explicit clean, not after every build.
+    """Remove every dangling image, the workshop's or not (`docker image prune`); return bytes reclaimed."""
+    # build_image already removes the workshop's own superseded images; this is for an explicit clean.
     return int(client().images.prune(filters={"dangling": True}).get("SpaceReclaimed") or 0)
 
 
