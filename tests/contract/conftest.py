@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from clips import CLIPS, Media
+from contractclips import CLIPS, Media
 from contractlib import SMALL_UPLOAD_LIMIT, Api, unique, workshop_argv
 
 

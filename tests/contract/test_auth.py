@@ -6,7 +6,8 @@ import base64
 import subprocess
 
 import pytest
-from contractlib import assert_error, make_token, unique, workshop_argv
+from contractchecks import assert_error
+from contractlib import make_token, unique, workshop_argv
 
 BAD_HEADERS = {
     "missing": None,

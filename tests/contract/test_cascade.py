@@ -5,8 +5,9 @@ from __future__ import annotations
 import io
 
 import pytest
-from clips import CLIPS, assert_size, expected_size, inspect
-from contractlib import assert_error, bearer, unique, wait_settled
+from contractchecks import assert_error
+from contractclips import CLIPS, assert_size, expected_size, inspect
+from contractlib import bearer, unique, wait_settled
 from PIL import Image, ImageStat
 
 pytestmark = pytest.mark.slow

@@ -6,7 +6,8 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from contractlib import assert_error, assert_names_field, assert_video_shape, bearer, parse_time, unique
+from contractchecks import assert_error, assert_names_field, assert_video_shape, parse_time
+from contractlib import bearer, unique
 
 # name: (raw body or JSON-able value, the field the error must name or None)
 BAD_BODIES = {

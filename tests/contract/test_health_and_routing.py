@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from contractlib import assert_error
+from contractchecks import assert_error
 
 
 def test_health_names_the_architecture_and_release(api):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from contractlib import assert_error, assert_names_field, assert_video_shape, parse_time, unique
+from contractchecks import assert_error, assert_names_field, assert_video_shape, parse_time
+from contractlib import unique
 
 
 @pytest.fixture(scope="module")

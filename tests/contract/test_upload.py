@@ -7,7 +7,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
 import requests
-from contractlib import SMALL_UPLOAD_LIMIT, assert_error
+from contractchecks import assert_error
+from contractlib import SMALL_UPLOAD_LIMIT
 
 SIGNATURE_PARAMS = ("token", "X-Amz-Signature", "Signature")
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from contractlib import assert_error, assert_video_shape, bearer, unique
+from contractchecks import assert_error, assert_video_shape
+from contractlib import bearer, unique
 
 UNKNOWN_IDS = ["v00000000000000000000", "no-such-video", "x" * 300, "%2E%2E", "..%2Fhealth"]
 
