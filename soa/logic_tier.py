@@ -1,0 +1,90 @@
+"""The SOA's logic tier: the core `Catalog` on the data tier's HTTP ports, behind an internal JSON API.
+
+Records travel as `Video.to_record()`; URLs, auth and request validation belong to the presentation
+tier. Views are named after the catalog operation, so `WORKSHOP_FAULT=error:get_video` works here too.
+The transcoding worker runs in a thread of each gunicorn worker (see gunicorn.conf.py).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, request
+
+from videocatalog import config
+from videocatalog.adapters.http_data import http_ports, page_json, parse_list_params
+from videocatalog.adapters.http_peer import Peer
+from videocatalog.errors import AppError
+from videocatalog.service import Catalog
+from videocatalog.validation import parse_new_video
+from videocatalog.web import install_error_handlers
+from videocatalog.web.faults import install_faults
+
+from . import settings
+
+
+def _catalog() -> Catalog:
+    return current_app.extensions["catalog"]
+
+
+def _drain(limit: int = 1 << 20) -> None:
+    # The presentation tier caps what it forwards; read the rest so it can read our answer.
+    while limit > 0 and (chunk := request.stream.read(1 << 16)):
+        limit -= len(chunk)
+
+
+def register_logic_api(app: Flask) -> None:
+    """Serve the catalog operations on `app` (records as JSON, for the presentation tier only)."""
+
+    @app.get("/health")
+    def health():
+        return {"status": "ok", "tier": "logic", "release": config.release()}
+
+    @app.get("/videos")
+    def list_videos():
+        return page_json(_catalog().list(parse_list_params(request.args)))
+
+    @app.post("/videos")
+    def create_video():
+        return _catalog().create(parse_new_video(request.get_json(silent=True))).to_record(), 201
+
+    @app.get("/videos/<video_id>")
+    def get_video(video_id: str):
+        return _catalog().get(video_id).to_record()
+
+    @app.delete("/videos/<video_id>")
+    def delete_video(video_id: str):
+        _catalog().delete(video_id)
+        return "", 204
+
+    @app.put("/videos/<video_id>/upload")
+    def upload_source(video_id: str):
+        declared = request.args.get("declared_bytes", type=int)
+        try:
+            return _catalog().accept_upload(video_id, request.stream, declared).to_record()
+        except AppError:
+            _drain()
+            raise
+
+    @app.get("/videos/<video_id>/renditions/<name>")
+    def get_rendition(video_id: str, name: str):
+        chunks, content_type = _catalog().open_rendition(video_id, name)
+        return Response(chunks, content_type=content_type)
+
+    @app.post("/videos/<video_id>/views")
+    def post_view(video_id: str):
+        _catalog().record_view(video_id)
+        return {"status": "accepted"}, 202
+
+    @app.get("/trending")
+    def get_trending():
+        return {"items": _catalog().trending(request.args.get("limit", 10, type=int))}
+
+
+def create_app() -> Flask:
+    """The logic tier's Flask app; needs SOA_DATA_URL."""
+    app = Flask(__name__)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions["catalog"] = Catalog(*http_ports(Peer(settings.data_url(), name="data tier")))
+    install_error_handlers(app)
+    install_faults(app)
+    register_logic_api(app)
+    return app

@@ -1,0 +1,82 @@
+"""The logic tier's transcoding worker: the core pipeline, looping in a thread, on the data tier's ports."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from videocatalog import pipeline
+from videocatalog.adapters.http_data import HttpJobQueue, http_ports
+from videocatalog.adapters.http_peer import Peer
+from videocatalog.errors import Unavailable
+from videocatalog.ports import Job, JobQueue
+
+from . import settings
+
+log = logging.getLogger("soa.worker")
+
+
+class TrackedJobs:
+    """A JobQueue that remembers the job it handed out until it is acked or released.
+
+    When the data tier drops out mid-job, the pipeline cannot release the job; the loop releases it
+    here once the tier is back, so the video is retried now rather than when the lease ends.
+    """
+
+    def __init__(self, inner: JobQueue) -> None:
+        self.inner = inner
+        self.open: Job | None = None
+
+    def enqueue(self, body: dict[str, Any]) -> None:
+        self.inner.enqueue(body)
+
+    def claim(self, lease_s: float) -> Job | None:
+        self.open = self.inner.claim(lease_s)
+        return self.open
+
+    def ack(self, job: Job) -> None:
+        self.inner.ack(job)
+        self.open = None
+
+    def release(self, job: Job) -> None:
+        self.inner.release(job)
+        self.open = None
+
+    def release_open(self) -> None:
+        """Give back the job left open by an interrupted run, if any."""
+        if self.open is not None:
+            self.release(self.open)
+
+
+def run(peer: Peer, stop: threading.Event, idle_s: float = 0.5) -> None:
+    """Work through transcoding jobs until `stop` is set; a missing data tier only pauses the loop."""
+    repo, blobs, jobs, _ = http_ports(peer)
+    tracked, paused = TrackedJobs(jobs), False
+    while not stop.is_set():
+        try:
+            tracked.release_open()
+            worked = pipeline.work_once(repo, blobs, tracked, lease_s=settings.job_lease_s())
+            paused = False
+        except Unavailable as exc:
+            if not paused:  # once per outage, not every idle tick
+                log.warning("transcoder paused: %s", exc.message)
+            worked, paused = False, True
+        except Exception:  # keep the tier serving; the job comes back by release or by its lease
+            log.exception("transcoder loop error")
+            worked = False
+        if not worked:
+            stop.wait(idle_s)
+
+
+def start_thread() -> threading.Event:
+    """Start the worker in a daemon thread of this process; set the returned event to stop it."""
+    stop = threading.Event()
+    peer = Peer(settings.data_url(), name="data tier")
+    threading.Thread(target=run, args=(peer, stop), name="transcoder", daemon=True).start()
+    return stop
+
+
+def release_interrupted_jobs() -> int:
+    """Make jobs claimed by a logic tier that stopped mid-transcode visible again (run once at start)."""
+    return HttpJobQueue(Peer(settings.data_url(), name="data tier")).release_claimed()

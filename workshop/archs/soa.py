@@ -1,0 +1,90 @@
+"""Run the tiered SOA: data, logic and presentation tiers, each its own gunicorn, port and release.
+
+A release of one tier stops it and starts the new one on the same port while the other two keep
+serving; during the gap the tiers above it answer 503 `unavailable`, which is what the lesson shows.
+"""
+
+from __future__ import annotations
+
+import os
+
+from .. import procs
+
+NAME = "soa"
+TIERS = ("data", "logic", "presentation")  # start order: each tier needs the one below it
+DEFAULT_PORTS = {"presentation": 8011, "logic": 8012, "data": 8013}
+ROOT = procs.PROJECT_ROOT
+
+
+def port(tier: str) -> int:
+    """The tier's port on 127.0.0.1 (WORKSHOP_SOA_<TIER>_PORT, else its default)."""
+    return int(os.environ.get(f"WORKSHOP_SOA_{tier.upper()}_PORT", str(DEFAULT_PORTS[tier])))
+
+
+def url(tier: str) -> str:
+    """The tier's base URL."""
+    return f"http://127.0.0.1:{port(tier)}"
+
+
+def tier_env(tier: str, release: str) -> dict[str, str]:
+    """The configuration of one tier: its port and release, and the address of the tier below."""
+    env = {"SOA_TIER": tier, "PORT": str(port(tier)), "WORKSHOP_RELEASE": release}
+    if tier == "presentation":
+        env["SOA_LOGIC_URL"] = url("logic")
+    elif tier == "logic":
+        env["SOA_DATA_URL"] = url("data")
+    return env
+
+
+def start_tier(tier: str, release: str = "v1", extra_env: dict[str, str] | None = None) -> str:
+    """Start one tier, wait until it answers /health, and return its URL."""
+    env = {**tier_env(tier, release), **(extra_env or {})}
+    argv = [procs.PYTHON, "-m", "gunicorn", "-c", str(ROOT / "soa" / "gunicorn.conf.py"),
+            f"soa.{tier}_tier:create_app()"]
+    pid = procs.start(NAME, tier, argv, env=env, cwd=str(ROOT), port=port(tier))
+    procs.wait_healthy(f"{url(tier)}/health", timeout_s=60, pid=pid)
+    return url(tier)
+
+
+def stop_tier(tier: str) -> None:
+    """Stop one tier (gracefully: in-flight requests finish)."""
+    procs.stop(NAME, tier)
+
+
+def _record(releases: dict[str, str]) -> None:
+    procs.save_arch(NAME, {"url": url("presentation"), "release": releases["presentation"],
+                           "backend": "process", "components": releases})
+
+
+def up(backend: str | None = None, release: str = "v1") -> str:
+    """Start the three tiers bottom up and wait until each is healthy; returns the public URL."""
+    for tier in TIERS:
+        start_tier(tier, release)
+    _record({tier: release for tier in TIERS})
+    return url("presentation")
+
+
+def down() -> None:
+    """Stop every tier."""
+    procs.stop_all(NAME)
+
+
+def deploy(component: str | None, release: str, env: dict[str, str] | None = None) -> str:
+    """Replace one tier with `release` while the other two keep serving; returns the public URL."""
+    if component not in TIERS:
+        raise SystemExit(f"soa: deploy which tier? one of {', '.join(COMPONENTS)}")
+    stop_tier(component)
+    start_tier(component, release, env)
+    info = procs.load_arch(NAME) or {}
+    releases = {**{t: "v1" for t in TIERS}, **info.get("components", {}), component: release}
+    _record(releases)
+    return url("presentation")
+
+
+def pids() -> dict[str, int]:
+    """The process ids of the running tiers, by tier."""
+    return {name: rec["pid"] for name, rec in procs.records(NAME).items()}
+
+
+ROLLBACK_COMPONENT = "logic"  # the tier with the business logic is the one a bad release usually hits
+COMPONENTS = ("presentation", "logic", "data")
