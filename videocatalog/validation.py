@@ -52,6 +52,8 @@ def parse_new_video(body: Any) -> NewVideo:
     title = title.strip()
     if not 1 <= len(title) <= MAX_TITLE:
         raise ValidationError("title", f"must be 1-{MAX_TITLE} characters after trimming")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in title):
+        raise ValidationError("title", "must not contain control characters")
     description = body.get("description", "")
     if not isinstance(description, str):
         raise ValidationError("description", "must be a string")

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from .. import auth, config
-from ..errors import PayloadTooLarge
+from ..errors import AppError
 from ..model import Rendition, Video
 from ..validation import encode_cursor, parse_json_object, parse_list_query, parse_new_video
 
@@ -81,16 +81,18 @@ def delete_video(video_id: str):
 
 @videos.put("/videos/<video_id>/upload")
 def upload_source(video_id: str):
-    auth.check_upload_token(request.args.get("token"), video_id)
     try:
+        auth.check_upload_token(request.args.get("token"), video_id)
         video = _backend().accept_upload(video_id, request.stream, request.content_length)
-    except PayloadTooLarge:
-        _drain(request.stream)  # read the rest so the client, still sending, gets to read the 413
+    except AppError:
+        # Read what the client is still sending (up to a bound), so it gets to read our error and the
+        # kept-alive connection stays usable for its next request.
+        _drain(request.stream, config.max_upload_bytes() + (1 << 20))
         raise
     return video_json(video), 200
 
 
-def _drain(stream: Any, limit: int = 1 << 31) -> None:
+def _drain(stream: Any, limit: int) -> None:
     while limit > 0 and (chunk := stream.read(1 << 16)):
         limit -= len(chunk)
 
