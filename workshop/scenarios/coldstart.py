@@ -1,0 +1,92 @@
+"""Cold start: time from "start a new unit of capacity" to its first successful response, per architecture.
+
+Optional functions an architecture module may provide (this scenario calls them when present):
+- `new_capacity() -> float`: start one more unit of capacity (an SOA tier process, a microservice container
+  or process, a Lambda environment...), return the seconds until its first successful response, stop it.
+- `lambda_coldstart_study(quick: bool = False) -> pandas.DataFrame`: the Lambda study (cold vs warm, package
+  size, memory size, a burst that forces scale-out) with one row per invocation and columns
+  `scenario` (str, e.g. "light-128MB", "heavy-imports", "burst"), `kind` ("cold" or "warm"),
+  `latency_ms` (client-side), `init_ms` (Init Duration of the REPORT line; NaN when warm), `memory_mb`.
+For the monolith, which has neither, a new unit is measured here: one more gunicorn of the monolith on a free
+port, with an empty catalog of its own (so it cannot touch the running unit's jobs), timed to its first
+200 on GET /videos, then stopped.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import tempfile
+import time
+from pathlib import Path
+from types import ModuleType
+
+import requests
+
+from .. import procs
+
+STUDY_COLUMNS = ["scenario", "kind", "latency_ms", "init_ms", "memory_mb"]
+
+
+def monolith_new_capacity() -> float:
+    """Start one more monolith unit, time it to its first 200 on GET /videos, stop it."""
+    port = procs.free_port()
+    argv = [procs.PYTHON, "-m", "gunicorn", "-c", str(procs.PROJECT_ROOT / "monolith" / "gunicorn.conf.py"),
+            "monolith.app:create_app()"]
+    with tempfile.TemporaryDirectory(prefix="coldstart-") as state:
+        start = time.monotonic()
+        pid = procs.start("coldstart", f"monolith-{port}", argv, port=port, cwd=str(procs.PROJECT_ROOT),
+                          env={"PORT": str(port), "WORKSHOP_STATE_DIR": state, "WORKSHOP_RELEASE": "coldstart"})
+        try:
+            return first_ok(f"http://127.0.0.1:{port}/videos", pid, start)
+        finally:
+            procs.stop("coldstart", f"monolith-{port}")
+
+
+def first_ok(url: str, pid: int, start: float, timeout_s: float = 60) -> float:
+    """Seconds from `start` (monotonic) to the first 200 from `url`, polling every 10 ms."""
+    with requests.Session() as http:
+        while time.monotonic() - start < timeout_s:
+            if not procs.alive(pid):
+                raise RuntimeError(f"new unit (pid {pid}) exited before answering {url}")
+            try:
+                if http.get(url, timeout=2).status_code == 200:
+                    return time.monotonic() - start
+            except requests.RequestException:
+                pass
+            time.sleep(0.01)
+    raise TimeoutError(f"{url} did not answer 200 within {timeout_s:.0f}s")
+
+
+def _measurer(module: ModuleType, arch: str):
+    if hasattr(module, "new_capacity"):
+        return module.new_capacity, "new_capacity() of the architecture module"
+    if arch == "monolith":
+        return monolith_new_capacity, "one more gunicorn unit, to first 200 on GET /videos"
+    return None, "the architecture module has no new_capacity()"
+
+
+def run(module: ModuleType, arch: str, folder: Path, repeats: int = 3, quick: bool = False) -> dict:
+    """Measure new-capacity start times (and the Lambda study when offered); writes CSVs and coldstart.json."""
+    folder.mkdir(parents=True, exist_ok=True)
+    measure, how = _measurer(module, arch)
+    seconds = [round(measure(), 4) for _ in range(repeats)] if measure else []
+    with (folder / "coldstart.csv").open("w", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(["arch", "attempt", "seconds"])
+        out.writerows((arch, i, s) for i, s in enumerate(seconds))
+    result = {"arch": arch, "method": how, "seconds": seconds, "lambda_study": None}
+    if hasattr(module, "lambda_coldstart_study"):
+        result["lambda_study"] = _lambda_study(module, folder, quick)
+    (folder / "coldstart.json").write_text(json.dumps(result, indent=2))
+    return result
+
+
+def _lambda_study(module: ModuleType, folder: Path, quick: bool) -> str:
+    """Run the module's Lambda study, check its shape, save it as lambda_study.csv; returns the file name."""
+    frame = module.lambda_coldstart_study(quick=quick)
+    missing = [c for c in STUDY_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(f"lambda_coldstart_study() lacks columns {missing}")
+    frame.to_csv(folder / "lambda_study.csv", index=False)
+    return "lambda_study.csv"
