@@ -9,6 +9,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 
 import boto3
+from botocore.config import Config
 import pytest
 
 from workshop.localaws import LocalAws, PlatformConfig, start_local_aws
@@ -25,7 +26,9 @@ def aws(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalAws]:
 def client(aws: LocalAws) -> Callable[[str], object]:
     def make(service: str) -> object:
         return boto3.client(service, endpoint_url=aws.endpoint, region_name="us-east-1",
-                            aws_access_key_id="testing", aws_secret_access_key="testing")
+                            aws_access_key_id="testing", aws_secret_access_key="testing",
+                            # no SDK retries: the tests want to see throttles, not hide them
+                            config=Config(retries={"total_max_attempts": 1}, read_timeout=60))
     return make
 
 
@@ -57,3 +60,28 @@ def deploy(client: Callable[[str], object], role: str) -> Callable[..., str]:
         return name
 
     return make
+
+
+@pytest.fixture
+def seen(client: Callable[[str], object]) -> Callable[..., list[object]]:
+    """Wait until a function has printed n 'SEEN <json>' lines; return the decoded values in log order."""
+    import json
+    import time
+
+    logs = client("logs")
+
+    def wait(name: str, n: int, timeout: float = 20.0) -> list[object]:
+        deadline = time.monotonic() + timeout
+        found: list[object] = []
+        while time.monotonic() < deadline:
+            try:
+                events = logs.filter_log_events(logGroupName=f"/aws/lambda/{name}")["events"]  # type: ignore[attr-defined]
+            except Exception:
+                events = []
+            found = [json.loads(e["message"][5:]) for e in events if e["message"].startswith("SEEN ")]
+            if len(found) >= n:
+                return found
+            time.sleep(0.1)
+        raise AssertionError(f"{name}: saw {len(found)} of {n}: {found}")
+
+    return wait

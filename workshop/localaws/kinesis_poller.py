@@ -1,0 +1,85 @@
+"""Kinesis -> Lambda: per shard, batches in order from the starting position; a failed batch blocks its shard."""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+from typing import Any
+
+from .moto_state import resolve
+from .pool import Throttled
+
+
+def kinesis_record(rec: dict[str, Any], shard_id: str, stream_arn: str, region: str) -> dict[str, Any]:
+    """One Kinesis record in the shape Lambda's event carries it."""
+    return {
+        "kinesis": {"kinesisSchemaVersion": "1.0", "partitionKey": rec["PartitionKey"],
+                    "sequenceNumber": rec["SequenceNumber"], "data": base64.b64encode(rec["Data"]).decode(),
+                    "approximateArrivalTimestamp": rec["ApproximateArrivalTimestamp"].timestamp()},
+        "eventSource": "aws:kinesis", "eventVersion": "1.0", "eventID": f"{shard_id}:{rec['SequenceNumber']}",
+        "eventName": "aws:kinesis:record", "invokeIdentityArn": "arn:aws:iam::123456789012:role/lambda",
+        "awsRegion": region, "eventSourceARN": stream_arn,
+    }
+
+
+class KinesisPoller:
+    """One thread per shard of the stream, each invoking the function with ordered batches."""
+
+    def __init__(self, platform: Any, esm: Any, region: str) -> None:
+        self.platform, self.esm, self.region = platform, esm, region
+        self.started = threading.Event()
+        self._stopping = threading.Event()
+        self._threads: list[threading.Thread] = []
+        threading.Thread(target=self._start, daemon=True).start()
+
+    def _start(self) -> None:
+        kinesis = self.platform.clients.get("kinesis", self.region)
+        name = self.esm.event_source_arn.split("/", 1)[1]
+        shards = kinesis.describe_stream(StreamName=name)["StreamDescription"]["Shards"]
+        position = (self.esm.starting_position or "TRIM_HORIZON").upper()
+        for shard in shards:
+            kwargs: dict[str, Any] = {"StreamName": name, "ShardId": shard["ShardId"], "ShardIteratorType": position}
+            if position == "AT_TIMESTAMP":
+                kwargs["Timestamp"] = self.esm.starting_position_timestamp
+            iterator = kinesis.get_shard_iterator(**kwargs)["ShardIterator"]
+            thread = threading.Thread(target=self._run, args=(kinesis, shard["ShardId"], iterator), daemon=True)
+            self._threads.append(thread)
+            thread.start()
+        self.started.set()
+
+    def _run(self, kinesis: Any, shard_id: str, iterator: str) -> None:
+        size = int(self.esm.batch_size or 100)
+        pending: list[dict[str, Any]] = []
+        attempts = 0
+        while not self._stopping.is_set() and iterator:
+            if not pending:
+                out = kinesis.get_records(ShardIterator=iterator, Limit=size)
+                iterator, pending = out.get("NextShardIterator"), out.get("Records", [])
+                if not pending:
+                    self._stopping.wait(self.platform.cfg.poll_interval_s)
+                    continue
+            if self._deliver(shard_id, pending):
+                pending, attempts = [], 0
+                continue
+            attempts += 1
+            limit = self.esm.max_retry_attempts
+            if limit is not None and int(limit) >= 0 and attempts > int(limit):
+                pending, attempts = [], 0  # give up on this batch, move on (records are skipped)
+            else:
+                self._stopping.wait(self.platform.cfg.async_retry_delay_s)
+
+    def _deliver(self, shard_id: str, batch: list[dict[str, Any]]) -> bool:
+        event = {"Records": [kinesis_record(r, shard_id, self.esm.event_source_arn, self.region) for r in batch]}
+        try:
+            result = self.platform.invoker.run(resolve(self.region, self.esm.function_arn),
+                                               json.dumps(event).encode())
+        except Throttled:
+            return False
+        return not result.function_error
+
+    def stop(self) -> None:
+        """Stop every shard thread."""
+        self._stopping.set()
+        for thread in self._threads:
+            thread.join(timeout=5)
