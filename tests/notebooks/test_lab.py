@@ -1,0 +1,79 @@
+"""workshop.lab: quick mode, and the guarantee that what a notebook starts is brought down."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+from workshop import lab, procs
+
+START_AND_PRINT = "from workshop import lab; s = lab.start('monolith'); print(s.pids()['web'], flush=True)"
+
+
+@pytest.fixture
+def state(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKSHOP_STATE_DIR", str(tmp_path))
+    yield tmp_path
+    lab.cli("down")  # safety net only; each test asserts the real clean-up itself
+
+
+def gone(pid: int, within_s: float = 15) -> bool:
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        if not procs.alive(pid):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_quick_mode_reads_the_environment(monkeypatch):
+    monkeypatch.setenv("WORKSHOP_QUICK", "1")
+    assert lab.quick() and lab.choose("small", "big") == "small"
+    monkeypatch.setenv("WORKSHOP_QUICK", "0")
+    assert not lab.quick() and lab.choose("small", "big") == "big"
+
+
+def test_percentiles_nearest_rank():
+    assert lab.percentiles([float(i) for i in range(1, 101)]) == {"p50": 50.0, "p95": 95.0, "p99": 99.0}
+
+
+@pytest.mark.slow
+def test_a_failing_cell_still_brings_the_architecture_down(state):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(START_AND_PRINT),
+                                         nbformat.v4.new_code_cell("raise RuntimeError('a cell fails')")])
+    with pytest.raises(CellExecutionError):
+        NotebookClient(nb, kernel_name="python3", timeout=120).execute()
+    pid = int(nb.cells[0].outputs[0].text.split()[0])
+    assert gone(pid), "the kernel shut down but the monolith kept running"
+    assert procs.load_arch("monolith") is None
+
+
+@pytest.mark.slow
+def test_a_terminated_kernel_brings_the_architecture_down(state):
+    proc = subprocess.Popen([sys.executable, "-c", START_AND_PRINT + "; import time; time.sleep(120)"],
+                            stdout=subprocess.PIPE, text=True)
+    pid = int(proc.stdout.readline().split()[0])
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=30)
+    assert gone(pid)
+    assert procs.load_arch("monolith") is None
+
+
+@pytest.mark.slow
+def test_a_rerun_stops_what_a_killed_kernel_left(state):
+    # os._exit skips every clean-up, like a kernel killed with SIGKILL.
+    done = subprocess.run([sys.executable, "-c", START_AND_PRINT + "; import os; os._exit(0)"],
+                          capture_output=True, text=True, timeout=120)
+    orphan = int(done.stdout.split()[0])
+    assert procs.alive(orphan)
+    with lab.start("monolith") as system:
+        assert gone(orphan), "start() must stop what a previous run left"
+        assert system.client.health()["status"] == "ok"
+    assert procs.load_arch("monolith") is None
