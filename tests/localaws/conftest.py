@@ -9,8 +9,8 @@ import zipfile
 from collections.abc import Callable, Iterator
 
 import boto3
-from botocore.config import Config
 import pytest
+from botocore.config import Config
 
 from workshop.localaws import LocalAws, PlatformConfig, start_local_aws
 

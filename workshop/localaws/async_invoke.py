@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import queue
 import threading
 import uuid
@@ -13,6 +14,8 @@ from typing import Any
 from .invoke import InvokeResult, InvokeService
 from .moto_state import FunctionSpec
 from .pool import Throttled
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -67,6 +70,7 @@ class AsyncInvoker:
             try:
                 self._attempt(event)
             except Exception:  # never lose the worker; the event counts as handled
+                log.exception("async invocation %s", event.request_id)
                 self._done()
 
     def _attempt(self, event: Event) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any
 
@@ -9,6 +10,8 @@ from .config import default_region
 from .kinesis_poller import KinesisPoller
 from .moto_state import lambda_backend
 from .sqs_poller import SqsPoller
+
+log = logging.getLogger(__name__)
 
 
 class EventSources:
@@ -30,7 +33,7 @@ class EventSources:
             try:
                 self._sync()
             except Exception:  # a half-created mapping must not kill the loop
-                pass
+                log.exception("event source sync")
 
     def _sync(self) -> None:
         region = default_region()

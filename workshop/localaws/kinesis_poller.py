@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import threading
 from typing import Any
 
 from .moto_state import resolve
 from .pool import Throttled
+
+log = logging.getLogger(__name__)
 
 
 def kinesis_record(rec: dict[str, Any], shard_id: str, stream_arn: str, region: str) -> dict[str, Any]:
@@ -49,6 +52,12 @@ class KinesisPoller:
         self.started.set()
 
     def _run(self, kinesis: Any, shard_id: str, iterator: str) -> None:
+        try:
+            self._consume(kinesis, shard_id, iterator)
+        except Exception:  # the stream went away or the platform is stopping
+            log.exception("Kinesis poller for %s", shard_id)
+
+    def _consume(self, kinesis: Any, shard_id: str, iterator: str) -> None:
         size = int(self.esm.batch_size or 100)
         pending: list[dict[str, Any]] = []
         attempts = 0

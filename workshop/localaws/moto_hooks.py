@@ -9,6 +9,7 @@ moto's inline SQS and Kinesis triggers are switched off: the platform polls thos
 from __future__ import annotations
 
 import json
+import urllib.parse
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -42,6 +43,11 @@ def _s3_invoke(original: Callable[..., Any]) -> Callable[..., Any]:
         platform = _platform()
         if platform is None:
             return original(account_id, event_body, fn_arn, region_name)
+        for record in event_body.get("Records", []):
+            # AWS form-encodes the key but keeps "/"; moto encodes "/" too.
+            obj = record.get("s3", {}).get("object", {})
+            if "key" in obj:
+                obj["key"] = urllib.parse.quote_plus(urllib.parse.unquote(obj["key"]), safe="/")
         platform.async_invoker.submit(resolve(region_name, fn_arn), json.dumps(event_body).encode())
 
     return invoke

@@ -99,8 +99,7 @@ class EnvironmentPool:
             victims = [e for lst in self._envs.values() for e in lst if not e.busy and now - e.last_used >= ttl]
             for env in victims:
                 self._envs[env.spec.name].remove(env)
-        for env in victims:
-            env.kill()
+        _kill_all(victims)
         return len(victims)
 
     def _reap_loop(self) -> None:
@@ -113,6 +112,14 @@ class EnvironmentPool:
         with self._lock:
             victims = [e for lst in self._envs.values() for e in lst]
             self._envs.clear()
-        for env in victims:
-            env.kill()
+        _kill_all(victims)
         self._reaper.join(timeout=5)
+
+
+def _kill_all(envs: list[ExecutionEnvironment]) -> None:
+    """Kill environments in parallel (each waits for its process and its Runtime API to stop)."""
+    threads = [threading.Thread(target=env.kill, daemon=True) for env in envs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from typing import Any
 
 from .moto_state import resolve
 from .pool import Throttled
+
+log = logging.getLogger(__name__)
 
 
 def sqs_record(msg: dict[str, Any], queue_arn: str, region: str) -> dict[str, Any]:
@@ -29,7 +32,7 @@ def failed_ids(payload: bytes, batch: list[dict[str, Any]]) -> set[str] | None:
         return None
     if not isinstance(result, dict) or not result.get("batchItemFailures"):
         return set() if isinstance(result, dict) or result is None else set()
-    ids = {m["messageId"] for m in batch}
+    ids = {m["MessageId"] for m in batch}
     failed = {str((f or {}).get("itemIdentifier")) for f in result["batchItemFailures"]}
     return failed if failed <= ids else None  # an unknown id fails the whole batch, as on AWS
 
@@ -52,7 +55,8 @@ class SqsPoller:
         while not self._stopping.is_set():
             try:
                 busy = self._poll_once(sqs, url, arn)
-            except Exception:
+            except Exception:  # keep polling; the messages come back after their visibility timeout
+                log.exception("SQS poller for %s", arn)
                 busy = False
             if not busy:
                 self._stopping.wait(self.platform.cfg.poll_interval_s)
