@@ -1,0 +1,45 @@
+"""Run a Flask app factory under gunicorn on 127.0.0.1, the way every microservice is served.
+
+The service port is bound with SO_REUSEPORT, so a new release (or another replica) can listen on the
+same port while the old one drains: the harness starts the new one, checks it on its own probe port
+(env WORKSHOP_PROBE_PORT), then stops the old one. No request meets a closed port in between.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+
+def gunicorn_options(port: int) -> dict[str, Any]:
+    """Settings for one service: its port (+ the probe port), workers and threads from the environment."""
+    binds = [f"127.0.0.1:{port}"]
+    if os.environ.get("WORKSHOP_PROBE_PORT"):
+        binds.append(f"127.0.0.1:{int(os.environ['WORKSHOP_PROBE_PORT'])}")
+    return {
+        "bind": binds, "reuse_port": True, "worker_class": "gthread",
+        "workers": int(os.environ.get("WORKSHOP_WEB_WORKERS", "2")),
+        "threads": int(os.environ.get("WORKSHOP_WEB_THREADS", "4")),
+        "timeout": 120, "graceful_timeout": 10, "accesslog": None, "errorlog": "-", "loglevel": "warning",
+    }
+
+
+class _Server(BaseApplication):
+    def __init__(self, factory: Callable[[], Any], options: dict[str, Any]) -> None:
+        self.factory, self.options = factory, options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        return self.factory()  # in each worker after the fork: no connection is shared across processes
+
+
+def serve(factory: Callable[[], Any], port: int) -> None:
+    """Serve the app made by `factory` until SIGTERM (graceful: in-flight requests finish)."""
+    _Server(factory, gunicorn_options(port)).run()

@@ -1,0 +1,181 @@
+"""Run the microservices from microservices/compose.yaml, as containers or as plain processes.
+
+`up` starts the local AWS (moto) and creates the job queue with its dead-letter queue, then each
+service in dependency order; `deploy` releases one service while the others keep serving (the new
+instance shares the port through SO_REUSEPORT, then the old one drains); `scale` sets the number of
+instances of a service (transcode workers, typically). See workshop/archs/__init__.py for the interface.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from videocatalog import config
+
+from .. import procs
+from . import ms_run, ms_spec
+from .ms_run import ARCH
+from .ms_spec import Service
+
+NAME = ARCH
+COMPONENTS = ("gateway", "catalog", "upload", "transcode", "analytics")
+ROLLBACK_COMPONENT = "catalog"
+QUEUE_PORT_DEFAULT = 4567  # the serverless architecture's local AWS uses its own port
+
+
+def localaws_port() -> int:
+    """The local AWS port: WORKSHOP_MS_LOCALAWS_PORT (default 4567), or a free one when that is taken."""
+    port = int(os.environ.get("WORKSHOP_MS_LOCALAWS_PORT", QUEUE_PORT_DEFAULT))
+    return port if procs.port_is_free(port) else procs.free_port()
+
+
+def _start_localaws(port: int) -> dict[str, str]:
+    from videocatalog.adapters.sqs import ensure_queues
+
+    state = procs.run_dir(ARCH) / "localaws-state"
+    argv = [procs.PYTHON, "-m", "workshop.localaws", "serve", "--port", str(port), "--state-dir", str(state)]
+    pid = procs.start(ARCH, "localaws", argv, cwd=str(procs.PROJECT_ROOT), port=port)
+    client = _sqs(port)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            client.list_queues()
+            break
+        except Exception as exc:
+            if not procs.alive(pid) or time.monotonic() > deadline:
+                log = procs.run_dir(ARCH) / "localaws.log"
+                raise RuntimeError(f"the local AWS did not start; see {log}") from exc
+            time.sleep(0.2)
+    _, settings = ms_spec.load({"WORKSHOP_LOCALAWS_PORT": str(port)})
+    url, dlq = ensure_queues(client, settings["queue"], int(settings["max_receives"]))
+    return {"WORKSHOP_LOCALAWS_PORT": str(port), "TRANSCODE_QUEUE_URL": url, "TRANSCODE_DLQ_URL": dlq}
+
+
+def _sqs(port: int):
+    import boto3
+
+    return boto3.client("sqs", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
+                        aws_access_key_id="testing", aws_secret_access_key="testing")
+
+
+def _info() -> dict:
+    info = procs.load_arch(ARCH)
+    if info is None:
+        raise SystemExit("microservices is not up; run `workshop up microservices` first")
+    return info
+
+
+def _services(info: dict) -> dict[str, Service]:
+    return ms_spec.load(info["variables"])[0]
+
+
+def _next_instance(info: dict, service: str) -> str:
+    counters = info.setdefault("counters", {})
+    counters[service] = counters.get(service, 0) + 1
+    return f"{service}-{counters[service]}"
+
+
+def _start(info: dict, service: Service, release: str, env: dict[str, str]) -> dict:
+    runner = ms_run.backend(info["backend"])
+    if info["backend"] == "docker" and f"{service.name}:{release}" not in info["images"]:
+        info["images"][f"{service.name}:{release}"] = runner.build(service, release)
+    name = _next_instance(info, service.name)
+    procs.save_arch(ARCH, info)  # the counter, before anything can fail
+    record = runner.start(service, name, release, env)
+    info.setdefault("healthy_s", {})[name] = record["healthy_s"]
+    return record
+
+
+def _of(service: str) -> dict[str, dict]:
+    return {n: r for n, r in ms_run.instances().items() if r["service"] == service}
+
+
+def _stop(info: dict, instance: str, record: dict, services: dict[str, Service]) -> None:
+    grace = services[record["service"]].stop_grace_s if record["service"] in services else 10
+    ms_run.backend(record["backend"]).stop(instance, record, grace)
+
+
+def up(backend: str | None = None, release: str = "v1") -> str:
+    """Start the local AWS and every service, each waited healthy; returns the gateway's URL."""
+    if backend is None:
+        from .. import containers
+
+        backend = "docker" if containers.engine_available() else "process"
+    variables = {"WORKSHOP_STATE_DIR": str(config.state_dir())}
+    services, settings = ms_spec.load(variables)
+    busy = [f"{s.name}:{s.port}" for s in services.values() if not procs.port_is_free(s.port)]
+    if busy:
+        raise RuntimeError(f"ports already in use on 127.0.0.1: {', '.join(busy)} (is microservices up already?)")
+    variables.update(_start_localaws(localaws_port()))
+    gateway = services[settings["gateway"]]
+    info = {"url": f"http://127.0.0.1:{gateway.port}", "release": release, "backend": backend,
+            "variables": variables, "components": {}, "env": {}, "images": {}, "counters": {}}
+    procs.save_arch(ARCH, info)
+    for service in _services(info).values():
+        _start(info, service, release, {})
+        info["components"][service.name] = release
+        procs.save_arch(ARCH, info)
+    return info["url"]
+
+
+def down() -> None:
+    """Stop every instance, the local AWS, and any container this architecture left behind."""
+    info = procs.load_arch(ARCH) or {}
+    services = _services(info) if "variables" in info else {}
+    for name, record in ms_run.instances().items():
+        _stop(info, name, record, services)
+    if info.get("backend") == "docker":
+        from .. import containers
+
+        containers.stop_and_remove(f"workshop.arch={ARCH}")
+    procs.stop_all(ARCH)
+
+
+def deploy(component: str | None, release: str, env: dict[str, str] | None = None) -> str:
+    """Release one service (all of them, one by one, when None): new instances first, then the old drain."""
+    info = _info()
+    services = _services(info)
+    for name in [component] if component else list(services):
+        if name not in services:
+            raise SystemExit(f"unknown service {name!r}; choose from {', '.join(services)}")
+        old = _of(name)
+        for _ in range(max(1, len(old))):
+            _start(info, services[name], release, dict(env or {}))
+        for instance, record in old.items():
+            _stop(info, instance, record, services)
+        info["components"][name], info["env"][name] = release, dict(env or {})
+        procs.save_arch(ARCH, info)
+    return info["url"]
+
+
+def scale(service: str, count: int) -> list[str]:
+    """Run exactly `count` healthy instances of `service` (dead ones are replaced); returns their names."""
+    if count < 1:
+        raise SystemExit("count must be at least 1 (use `workshop down` to stop everything)")
+    info = _info()
+    services = _services(info)
+    if service not in services:
+        raise SystemExit(f"unknown service {service!r}; choose from {', '.join(services)}")
+    current = _of(service)
+    for instance, record in list(current.items()):
+        if not procs.alive(record["pid"]) and record["pid"]:
+            _stop(info, instance, record, services)  # clean up what died, then count again
+            del current[instance]
+    for _ in range(count - len(current)):
+        _start(info, services[service], info["components"][service], info["env"].get(service, {}))
+    for instance in sorted(current, key=lambda n: int(n.rsplit("-", 1)[1]))[count:]:
+        _stop(info, instance, current[instance], services)
+    procs.save_arch(ARCH, info)
+    return sorted(_of(service))
+
+
+def pids() -> dict[str, int]:
+    """The main process of every running instance (docker: the service's process, as a host pid)."""
+    out = {}
+    for name, record in ms_run.instances().items():
+        out[name] = ms_run.backend(record["backend"]).main_pid(record)
+    localaws = procs.records(ARCH).get("localaws")
+    if localaws:
+        out["localaws"] = localaws["pid"]
+    return out
