@@ -15,7 +15,10 @@ import requests
 from workshop.localaws import start_local_aws
 from workshop.localaws.openapi import import_http_api
 
-HELLO = "def handler(event, context):\n    return {'path': event['rawPath'], 'who': event['requestContext'].get('authorizer')}\n"
+HELLO = """
+def handler(event, context):
+    return {"path": event["rawPath"], "who": event["requestContext"].get("authorizer")}
+"""
 ALLOW_TOKEN = """
 def handler(event, context):
     return {"isAuthorized": event["identitySource"] == ["let-me-in"], "context": {"role": "editor"}}
@@ -60,7 +63,8 @@ def test_one_endpoint_serves_other_services(aws, client):
     url = s3.generate_presigned_url("get_object", Params={"Bucket": "one-endpoint", "Key": "k"})
     assert url.startswith(aws.endpoint) and requests.get(url, timeout=10).content == b"v"
     ddb.create_table(TableName="one", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-                     AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+                     AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                     BillingMode="PAY_PER_REQUEST")
     assert "one" in ddb.list_tables()["TableNames"]
     assert sqs.create_queue(QueueName="one")["QueueUrl"]
 
@@ -97,8 +101,9 @@ def test_serve_command_runs_until_sigterm_and_cleans_up(tmp_path):
         role = iam.create_role(RoleName="r", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
         from conftest import zip_of
 
+        source = "import os\ndef handler(e, c):\n    return os.getpid()\n"
         lam.create_function(FunctionName="f", Runtime="python3.11", Role=role, Handler="app.handler",
-                            Code={"ZipFile": zip_of({"app.py": "import os\ndef handler(e, c):\n    return os.getpid()\n"})})
+                            Code={"ZipFile": zip_of({"app.py": source})})
         env_pid = int(lam.invoke(FunctionName="f")["Payload"].read())
         assert env_pid in [c.pid for c in psutil.Process(proc.pid).children(recursive=True)]
         proc.send_signal(signal.SIGTERM)
