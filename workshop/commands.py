@@ -5,5 +5,5 @@ from __future__ import annotations
 EXTENSIONS: list = []
 
 # Modules that register their subcommands by appending to EXTENSIONS when imported.
-from .archs import microservices_cli  # noqa: E402,F401  (workshop scale)
 from . import bench_cli  # noqa: E402,F401  (workshop bench, load, seed, report)
+from .archs import microservices_cli  # noqa: E402,F401  (workshop scale)

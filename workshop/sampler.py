@@ -52,6 +52,13 @@ class Sampler:
     def sample(self) -> None:
         """Take one sample of every process now (CPU% from the change since the previous sample)."""
         now = time.time()
+        # The whole machine too (100 = one core): it is shared, and other tenants' load shows up here.
+        machine = psutil.cpu_percent(None) * (psutil.cpu_count() or 1)
+        if self._last.get(0):
+            self.rows.append({"t": round(now, 3), "group": "machine", "name": "all", "pid": 0,
+                              "cpu_percent": round(machine, 1),
+                              "rss_mb": round(psutil.virtual_memory().used / 2**20, 1)})
+        self._last[0] = (now, 0.0)
         for group, roots in self.groups().items():
             for name, pid in roots.items():
                 for proc in _tree(pid):

@@ -1,0 +1,147 @@
+"""`workshop bench`: each architecture up, seeded, loaded, rolled back, cold-started and always down again.
+
+Results go to one folder: `<arch>/` per architecture (raw CSVs, metadata.json, result.json), then the cost
+model, the charts and report.html. Quick mode shrinks users and durations so the whole bench fits in CI.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+import traceback
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from . import archs, loadrun, metadata, procs, seed, wrkrun
+from .scenarios import coldstart, rollback
+
+_T0 = time.monotonic()
+
+
+def log(message: str) -> None:
+    """A progress line with the seconds since the bench started."""
+    print(f"[{time.monotonic() - _T0:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+@dataclass
+class BenchConfig:
+    """Every parameter of a bench run (recorded in metadata.json)."""
+
+    out: Path
+    archs: list[str]
+    quick: bool = False
+    seed: int = 42
+    seed_videos: int = 100
+    load: loadrun.LoadParams = field(default_factory=lambda: loadrun.LoadParams(
+        shape="step", users=40, spawn_rate=10, duration_s=60, think_time="0.2,1.0"))
+    rollback: rollback.RollbackParams = field(default_factory=lambda: rollback.RollbackParams(
+        baseline_s=10, detect_timeout_s=20, recover_timeout_s=30, tail_s=5,
+        load=loadrun.LoadParams(users=20, think_time="0.2,0.6")))
+    faults: tuple[str, ...] = ("error:get_video", "latency:get_video:400")
+    coldstart_repeats: int = 10
+    saturation_s: int = 20
+    saturation_users: int = 32
+
+    @classmethod
+    def quick_mode(cls, out: Path, names: list[str], seed_: int = 42) -> BenchConfig:
+        """Few users, short runs, one fault: about a minute per architecture."""
+        return cls(out=out, archs=names, quick=True, seed=seed_, seed_videos=20,
+                   load=loadrun.LoadParams(users=8, spawn_rate=8, duration_s=15, think_time="0.1,0.5", seed=seed_),
+                   rollback=rollback.RollbackParams(baseline_s=3, detect_timeout_s=8, recover_timeout_s=10, tail_s=2,
+                                                    load=loadrun.LoadParams(users=5, think_time="0.1,0.4", seed=seed_)),
+                   faults=("error:get_video",), coldstart_repeats=3, saturation_s=8, saturation_users=24)
+
+    def as_dict(self) -> dict:
+        """The parameters as plain data."""
+        return json.loads(json.dumps(asdict(self), default=str))
+
+
+def saturation(url: str, folder: Path, cfg: BenchConfig, module) -> dict:
+    """GET /videos as fast as Locust can, then as fast as wrk can: the harness must not be the limit."""
+    log("  saturation: Locust, GET /videos only, no think time")
+    params = loadrun.LoadParams(users=cfg.saturation_users, spawn_rate=cfg.saturation_users,
+                                duration_s=cfg.saturation_s, think_time="0", tags="list", seed=cfg.seed)
+    sat = loadrun.run_load(url, folder / "saturation", params, module.pids)
+    out = {"locust": {**sat["total"], "peak_rps": sat["peak_rps"]}, "resources": sat["resources"], "wrk": None}
+    if wrkrun.available():
+        log("  saturation: wrk, GET /videos")
+        out["wrk"] = wrkrun.run(f"{url}/videos", folder / "wrk", cfg.saturation_s)
+    else:
+        out["wrk_missing"] = "wrk is not installed (Debian package wrk); no reference measurement"
+    return out
+
+
+def run_arch(name: str, cfg: BenchConfig) -> dict:
+    """Every step for one architecture; it is always brought down, whatever happens."""
+    folder = cfg.out / name
+    folder.mkdir(parents=True, exist_ok=True)
+    result: dict = {"arch": name, "status": "failed", "stage": "up"}
+    if procs.load_arch(name):
+        return {**result, "status": "skipped", "reason": f"already up; run `workshop down {name}` first"}
+    module = archs.load(name)
+    result["components"] = list(getattr(module, "COMPONENTS", ()))
+    try:
+        log(f"{name}: up")
+        started = time.monotonic()
+        url = module.up()
+        info = procs.load_arch(name) or {}
+        result.update(url=url, backend=info.get("backend"), release=info.get("release", "v1"),
+                      up_s=round(time.monotonic() - started, 2), stage="seed")
+        log(f"{name}: up in {result['up_s']}s at {url}; seeding {cfg.seed_videos} videos and one clip")
+        result["seed"] = seed.seed(url, cfg.seed_videos, cfg.seed)
+        result["stage"] = "load"
+        log(f"{name}: load, {cfg.load.shape} {cfg.load.users} users for {cfg.load.duration_s}s")
+        result["load"] = loadrun.run_load(url, folder / "load", cfg.load, module.pids)
+        if name == "monolith":
+            result["saturation"] = saturation(url, folder, cfg, module)
+        result["stage"], result["rollback"] = "rollback", []
+        for i, fault in enumerate(cfg.faults):
+            log(f"{name}: rollback scenario, bad release with fault {fault}")
+            params = rollback.RollbackParams(**{**asdict(cfg.rollback), "fault": fault, "load": cfg.rollback.load})
+            result["rollback"].append(rollback.run(module, url, result["seed"]["video_ids"][0],
+                                                   folder / f"rollback-{i}", params))
+        result["stage"] = "coldstart"
+        log(f"{name}: cold start x{cfg.coldstart_repeats}")
+        result["coldstart"] = coldstart.run(module, name, folder / "coldstart", cfg.coldstart_repeats, cfg.quick)
+        from .costrun import lambda_usage  # the serverless billing records, when the arch has them
+
+        result["lambda"] = lambda_usage(module, result["load"])
+        result["status"], result["stage"] = "ok", "done"
+    except Exception as exc:
+        result["reason"] = f"{type(exc).__name__}: {exc}"
+        (folder / "error.txt").write_text(traceback.format_exc())
+        log(f"{name}: FAILED at {result['stage']}: {result['reason']}")
+    finally:
+        log(f"{name}: down")
+        module.down()
+        metadata.write(folder, metadata.collect(name, result.get("backend"), result.get("release", "v1"),
+                                                cfg.as_dict(), cfg.seed))
+        (folder / "result.json").write_text(json.dumps(result, indent=2, default=str))
+    return result
+
+
+def run_bench(cfg: BenchConfig) -> dict:
+    """Run every requested architecture, then the cost model, charts and report; returns bench.json's content."""
+    from . import charts, costrun, report
+
+    cfg.out.mkdir(parents=True, exist_ok=True)
+    os.environ["WORKSHOP_STATE_DIR"] = str(cfg.out / "state")  # a fresh catalog for every architecture
+    bench: dict = {"config": cfg.as_dict(), "archs": {}, "started": time.time()}
+    metadata.write(cfg.out, metadata.collect(",".join(cfg.archs), None, "v1", cfg.as_dict(), cfg.seed))
+    try:
+        for name in cfg.archs:
+            bench["archs"][name] = run_arch(name, cfg)
+    except KeyboardInterrupt:
+        bench["interrupted"] = True  # run_arch already brought the current architecture down
+        log("interrupted: writing the report of what was measured")
+    bench["finished"] = time.time()
+    bench["total_s"] = round(bench["finished"] - bench["started"], 1)
+    bench["cost"] = costrun.write(cfg.out, bench["archs"])
+    (cfg.out / "bench.json").write_text(json.dumps(bench, indent=2, default=str))
+    log("charts")
+    charts.make_all(cfg.out)
+    log("report")
+    report.build(cfg.out)
+    return bench

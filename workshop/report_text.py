@@ -1,0 +1,72 @@
+"""Tables and fixed texts of the report, shared by the HTML report and the summary printed by `workshop bench`."""
+
+from __future__ import annotations
+
+COORDINATED_OMISSION = (
+    "Closed-loop load (a fixed number of users, each waiting for its answer before the next request) hides "
+    "stalls: while the system is stuck, the users are stuck too and send nothing, so the slow period produces "
+    "few, slow samples instead of many, and percentiles look better than what real, independent clients would "
+    "see. This is coordinated omission. The open-loop shape (`--shape open`, ArrivalUser) starts requests on a "
+    "fixed schedule whatever the response times, and counts requests it had to drop rather than queueing them, "
+    "so its percentiles include the waiting. Use it to check any latency figure taken with the closed-loop shapes.")
+
+NOISE = ("Machines here are shared and noisy: compare architectures within this one run and quote the ratios; "
+         "absolute numbers hold only for the machine that made them (see the metadata).")
+
+
+def _ratio(value, base) -> str:
+    return f"{value / base:.2f}x" if value and base else "-"
+
+
+def summary_rows(bench: dict) -> list[dict]:
+    """One row per measured architecture: rps, p50, p95, p99, error rate and ratios to the monolith."""
+    results = bench.get("archs", {})
+    base = ((results.get("monolith") or {}).get("load") or {}).get("total") or {}
+    rows = []
+    for arch, res in results.items():
+        total = (res.get("load") or {}).get("total")
+        if res.get("status") != "ok" or not total:
+            continue
+        rows.append({"arch": arch, "rps": total["rps"], "p50_ms": total["p50_ms"], "p95_ms": total["p95_ms"],
+                     "p99_ms": total["p99_ms"], "error_rate": total["error_rate"],
+                     "rps_vs_monolith": _ratio(total["rps"], base.get("rps")),
+                     "p99_vs_monolith": _ratio(total["p99_ms"], base.get("p99_ms"))})
+    return rows
+
+
+def warnings(bench: dict) -> list[str]:
+    """Locust-bottleneck and skip/failure warnings of a bench."""
+    out = []
+    for arch, res in bench.get("archs", {}).items():
+        if res.get("status") != "ok":
+            out.append(f"{arch}: {res.get('status')} at {res.get('stage')}: {res.get('reason', '')}")
+        for step in ("load", "saturation"):
+            resources = (res.get(step) or {}).get("resources") or {}
+            if resources.get("locust_was_limit"):
+                out.append(f"{arch} ({step}): a Locust process used {resources['locust_busiest_process_cpu_median']}% "
+                           "of a core (median): Locust, not the system, may have been the limit. Use --processes.")
+    sat = (bench.get("archs", {}).get("monolith") or {}).get("saturation") or {}
+    if sat.get("wrk") and sat["locust"]["rps"] < 0.8 * sat["wrk"]["rps"]:
+        out.append(f"Locust reached {sat['locust']['rps']:.0f} req/s on GET /videos, wrk {sat['wrk']['rps']:.0f}: "
+                   "Locust was the limit of the saturation test; raise --processes.")
+    if bench.get("interrupted"):
+        out.append("The bench was interrupted: this report holds only what was measured before that.")
+    return out
+
+
+def format_table(rows: list[dict]) -> str:
+    """A plain-text table for the terminal."""
+    if not rows:
+        return "(no architecture was measured)"
+    cols = list(rows[0])
+    cells = [[_fmt(r[c]) for c in cols] for r in rows]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(cols)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True))]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)) for row in cells]
+    return "\n".join(lines)
+
+
+def _fmt(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.4f}" if value < 1 else f"{value:.1f}"
+    return "-" if value is None else str(value)
