@@ -109,3 +109,15 @@ def test_versions_and_aliases_resolve_to_their_code(client, deploy, role):
     versions = [r["ExecutedVersion"] for r, _ in seen]
     assert set(versions) == {v1, v2}
     assert all((b == "one") == (r["ExecutedVersion"] == v1) for r, b in seen)
+
+
+def test_sync_payload_over_6_mb_is_rejected(client, deploy):
+    lam = client("lambda")
+    name = deploy(ECHO)
+    big = json.dumps({"blob": "x" * (6 * 1024 * 1024)}).encode()
+    try:
+        lam.invoke(FunctionName=name, Payload=big)
+    except lam.exceptions.RequestTooLargeException:
+        pass
+    else:
+        raise AssertionError("expected RequestTooLargeException")

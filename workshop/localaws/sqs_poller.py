@@ -31,7 +31,7 @@ def failed_ids(payload: bytes, batch: list[dict[str, Any]]) -> set[str] | None:
     except ValueError:
         return None
     if not isinstance(result, dict) or not result.get("batchItemFailures"):
-        return set() if isinstance(result, dict) or result is None else set()
+        return set()  # null, other values or an empty list: the whole batch succeeded
     ids = {m["MessageId"] for m in batch}
     failed = {str((f or {}).get("itemIdentifier")) for f in result["batchItemFailures"]}
     return failed if failed <= ids else None  # an unknown id fails the whole batch, as on AWS
