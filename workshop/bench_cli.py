@@ -24,6 +24,20 @@ def results_dir(label: str) -> Path:
     return procs.PROJECT_ROOT / "results" / f"{time.strftime('%Y%m%d-%H%M%S')}-{label}"
 
 
+def usable(names: list[str]) -> tuple[list[str], dict[str, str]]:
+    """The architectures whose module loads, and why each other one does not."""
+    ok, missing = [], {}
+    for name in names:
+        try:
+            archs.load(name)
+            ok.append(name)
+        except SystemExit as exc:  # not built yet, or an unknown name
+            missing[name] = str(exc)
+        except Exception as exc:  # built but broken: say so, measure the others
+            missing[name] = f"its module fails to import: {type(exc).__name__}: {exc}"
+    return ok, missing
+
+
 def _interrupt(*_):
     raise KeyboardInterrupt  # SIGTERM ends the bench like Ctrl-C: everything it started is brought down
 
@@ -32,11 +46,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
     """Run the whole benchmark and print its summary table."""
     from .bench import BenchConfig, log, run_bench
 
-    names = args.archs.split(",") if args.archs else archs.available()
-    missing = [n for n in archs.ARCHITECTURES if n not in archs.available()]
-    if missing:
-        log(f"not built yet, skipped: {', '.join(missing)}")
-    names = [n for n in names if n in archs.available()]
+    wanted = args.archs.split(",") if args.archs else list(archs.ARCHITECTURES)
+    loadable, missing = usable(wanted)
+    for name, why in missing.items():
+        log(f"skipped {name}: {why}")
+    names = [n for n in wanted if n in loadable]
     out = Path(args.out) if args.out else results_dir("bench")
     quick = args.quick or quick_from_env()
     cfg = BenchConfig.quick_mode(out, names, args.seed) if quick else BenchConfig(out=out, archs=names, seed=args.seed)
@@ -50,7 +64,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         wrk = f"{sat['wrk']['rps']:.0f} req/s" if sat.get("wrk") else "not installed"
         print(f"monolith GET /videos at saturation: Locust {sat['locust']['rps']:.0f} req/s "
               f"(peak 1 s {sat['locust']['peak_rps']:.0f}), wrk {wrk}")
-    for line in warnings(bench) + [f"skipped (not built): {a}" for a in missing]:
+    for line in warnings(bench) + [f"skipped {a}: {why}" for a, why in missing.items()]:
         print(f"WARNING: {line}")
     print(f"total {bench['total_s']} s; report: {out / 'report.html'}")
     return 1 if not any(r.get("status") == "ok" for r in bench["archs"].values()) else 0

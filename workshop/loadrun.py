@@ -7,6 +7,7 @@ and of Locust into one folder, and returns a summary read back from those files.
 from __future__ import annotations
 
 import csv
+import signal
 import subprocess
 import time
 from collections.abc import Callable
@@ -53,7 +54,7 @@ def locust_argv(base_url: str, folder: Path, params: LoadParams) -> list[str]:
 
 
 class LocustProcess:
-    """A running Locust subprocess; stop() ends it early (SIGTERM makes Locust write its CSVs)."""
+    """A running Locust subprocess; stop() ends it early with SIGINT, which makes Locust flush its CSVs."""
 
     def __init__(self, base_url: str, folder: Path, params: LoadParams):
         folder.mkdir(parents=True, exist_ok=True)
@@ -73,7 +74,8 @@ class LocustProcess:
     def stop(self) -> int:
         """End the run now, letting Locust write its final CSVs."""
         if self.proc.poll() is None:
-            self.proc.terminate()
+            # Not SIGTERM: Locust 2.47 then dies without flushing the last seconds of its history CSV.
+            self.proc.send_signal(signal.SIGINT)
             try:
                 self.proc.wait(timeout=15)
             except subprocess.TimeoutExpired:

@@ -47,8 +47,12 @@ def warnings(bench: dict) -> list[str]:
                            "of a core (median): Locust, not the system, may have been the limit. Use --processes.")
     sat = (bench.get("archs", {}).get("monolith") or {}).get("saturation") or {}
     if sat.get("wrk") and sat["locust"]["rps"] < 0.8 * sat["wrk"]["rps"]:
+        busy = (sat.get("resources") or {}).get("locust_busiest_process_cpu_median", 0)
+        why = ("Locust was the limit of the saturation test; raise --processes" if busy > 90 else
+               f"Locust's busiest process used only {busy}% of a core, so the gap is not Locust's CPU: look at the "
+               "machine's CPU in resources.csv (it is shared) and at the Locust/wrk rounds in result.json")
         out.append(f"Locust reached {sat['locust']['rps']:.0f} req/s on GET /videos, wrk {sat['wrk']['rps']:.0f}: "
-                   "Locust was the limit of the saturation test; raise --processes.")
+                   f"{why}.")
     if bench.get("interrupted"):
         out.append("The bench was interrupted: this report holds only what was measured before that.")
     return out
