@@ -127,13 +127,13 @@ def run_arch(name: str, cfg: BenchConfig) -> dict:
     return result
 
 
-def run_bench(cfg: BenchConfig) -> dict:
+def run_bench(cfg: BenchConfig, skipped: dict[str, str] | None = None) -> dict:
     """Run every requested architecture, then the cost model, charts and report; returns bench.json's content."""
     from . import charts, costrun, report
 
     cfg.out.mkdir(parents=True, exist_ok=True)
     os.environ["WORKSHOP_STATE_DIR"] = str(cfg.out / "state")  # a fresh catalog for every architecture
-    bench: dict = {"config": cfg.as_dict(), "archs": {}, "started": time.time()}
+    bench: dict = {"config": cfg.as_dict(), "archs": {}, "skipped": skipped or {}, "started": time.time()}
     metadata.write(cfg.out, metadata.collect(",".join(cfg.archs), None, "v1", cfg.as_dict(), cfg.seed))
     try:
         for name in cfg.archs:

@@ -36,7 +36,7 @@ def summary_rows(bench: dict) -> list[dict]:
 
 def warnings(bench: dict) -> list[str]:
     """Locust-bottleneck and skip/failure warnings of a bench."""
-    out = []
+    out = [f"{arch} skipped: {why}" for arch, why in (bench.get("skipped") or {}).items()]
     for arch, res in bench.get("archs", {}).items():
         if res.get("status") != "ok":
             out.append(f"{arch}: {res.get('status')} at {res.get('stage')}: {res.get('reason', '')}")
