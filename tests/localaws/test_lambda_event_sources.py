@@ -113,3 +113,31 @@ def test_sns_delivers_to_lambda_and_to_sqs(client, deploy, seen):
     assert record["Sns"]["TopicArn"] == topic and record["Sns"]["Subject"] == "done"
     body = json.loads(sqs.receive_message(QueueUrl=url, WaitTimeSeconds=2)["Messages"][0]["Body"])
     assert body["Message"] == "480p ready" and body["TopicArn"] == topic
+
+
+DDB_STREAM = """
+import json
+def handler(event, context):
+    print("SEEN " + json.dumps([[r["eventName"], r["dynamodb"]["Keys"]["id"]["S"]] for r in event["Records"]]))
+"""
+
+
+def test_dynamodb_stream_changes_reach_lambda_in_order(client, deploy, seen):
+    ddb, lam = client("dynamodb"), client("lambda")
+    stream_arn = ddb.create_table(
+        TableName="views-table", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    )["TableDescription"]["LatestStreamArn"]
+    name = deploy(DDB_STREAM)
+    lam.create_event_source_mapping(EventSourceArn=stream_arn, FunctionName=name, StartingPosition="TRIM_HORIZON",
+                                    BatchSize=10)
+    ddb.put_item(TableName="views-table", Item={"id": {"S": "v1"}, "n": {"N": "1"}})
+    ddb.put_item(TableName="views-table", Item={"id": {"S": "v1"}, "n": {"N": "2"}})
+    ddb.delete_item(TableName="views-table", Key={"id": {"S": "v1"}})
+    deadline = time.monotonic() + 15
+    changes: list = []
+    while len(changes) < 3 and time.monotonic() < deadline:
+        changes = [c for batch in seen(name, 1) for c in batch]
+        time.sleep(0.1)
+    assert changes == [["INSERT", "v1"], ["MODIFY", "v1"], ["REMOVE", "v1"]]

@@ -1,4 +1,4 @@
-"""Event source mappings stored in moto (SQS, Kinesis), each polled by a thread of the platform."""
+"""Event source mappings stored in moto (SQS, Kinesis, DynamoDB Streams), each polled by the platform."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import threading
 from typing import Any
 
 from .config import default_region
-from .kinesis_poller import KinesisPoller
 from .moto_state import lambda_backend
 from .sqs_poller import SqsPoller
+from .stream_poller import StreamPoller
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +48,8 @@ class EventSources:
             service = esm.event_source_arn.split(":")[2]
             if service == "sqs":
                 self._pollers[uuid] = SqsPoller(self.platform, esm, region)
-            elif service == "kinesis":
-                self._pollers[uuid] = KinesisPoller(self.platform, esm, region)
+            elif service in ("kinesis", "dynamodb"):
+                self._pollers[uuid] = StreamPoller(self.platform, esm, region)
 
     def stop(self) -> None:
         """Stop the sync loop and every poller."""

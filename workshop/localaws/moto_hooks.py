@@ -2,7 +2,7 @@
 
 moto computes which S3 notification or SNS subscription matches (filters, prefixes, filter
 policies); the hooks only replace the last step, the Lambda call, with an asynchronous invoke.
-moto's inline SQS and Kinesis triggers are switched off: the platform polls those sources itself
+moto's inline SQS, Kinesis and DynamoDB Streams triggers are switched off: the platform polls those sources itself
 (batches, partial failures, visibility timeouts), as Lambda's event source mappings do.
 """
 
@@ -90,6 +90,7 @@ def install_hooks(platform: Any) -> Callable[[], None]:
     global _installed
     if not _installed:
         import moto.s3.notifications as s3n
+        from moto.dynamodb.models.table import Table
         from moto.kinesis.models import Stream
         from moto.sns.models import Subscription
         from moto.sqs.models import Queue
@@ -98,5 +99,6 @@ def install_hooks(platform: Any) -> Callable[[], None]:
         Subscription.publish = _sns_publish(Subscription.publish)  # type: ignore[method-assign]
         Queue.lambda_event_source_mappings = _esm_property()  # type: ignore[assignment]
         Stream.lambda_event_source_mappings = _esm_property()  # type: ignore[assignment]
+        Table.lambda_event_source_mappings = _esm_property()  # type: ignore[assignment]
         _installed = True
     return lambda: None

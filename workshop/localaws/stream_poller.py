@@ -1,4 +1,7 @@
-"""Kinesis -> Lambda: per shard, batches in order from the starting position; a failed batch blocks its shard."""
+"""Kinesis and DynamoDB Streams -> Lambda: per shard, ordered batches from the starting position.
+
+A failed batch blocks its shard and is retried (until MaximumRetryAttempts, then skipped), as on AWS.
+"""
 
 from __future__ import annotations
 
@@ -26,44 +29,63 @@ def kinesis_record(rec: dict[str, Any], shard_id: str, stream_arn: str, region: 
     }
 
 
-class KinesisPoller:
-    """One thread per shard of the stream, each invoking the function with ordered batches."""
+def dynamodb_record(rec: dict[str, Any], shard_id: str, stream_arn: str, region: str) -> dict[str, Any]:
+    """One DynamoDB stream record in the shape Lambda's event carries it."""
+    out = json.loads(json.dumps(rec, default=lambda v: v.timestamp() if hasattr(v, "timestamp") else str(v)))
+    out.update(eventSourceARN=stream_arn, awsRegion=region)
+    return out
+
+
+class StreamPoller:
+    """One thread per shard of a Kinesis stream or DynamoDB stream, invoking the function in order."""
 
     def __init__(self, platform: Any, esm: Any, region: str) -> None:
         self.platform, self.esm, self.region = platform, esm, region
+        self.kind = "dynamodbstreams" if ":dynamodb:" in esm.event_source_arn else "kinesis"
         self.started = threading.Event()
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
         threading.Thread(target=self._start, daemon=True).start()
 
-    def _start(self) -> None:
-        kinesis = self.platform.clients.get("kinesis", self.region)
-        name = self.esm.event_source_arn.split("/", 1)[1]
-        shards = kinesis.describe_stream(StreamName=name)["StreamDescription"]["Shards"]
+    def _shards(self, client: Any) -> list[tuple[str, dict[str, Any]]]:
+        arn = self.esm.event_source_arn
         position = (self.esm.starting_position or "TRIM_HORIZON").upper()
-        for shard in shards:
-            kwargs: dict[str, Any] = {"StreamName": name, "ShardId": shard["ShardId"], "ShardIteratorType": position}
+        if self.kind == "kinesis":
+            name = arn.split("/", 1)[1]
+            shards = client.describe_stream(StreamName=name)["StreamDescription"]["Shards"]
+            base = {"StreamName": name, "ShardIteratorType": position}
             if position == "AT_TIMESTAMP":
-                kwargs["Timestamp"] = self.esm.starting_position_timestamp
-            iterator = kinesis.get_shard_iterator(**kwargs)["ShardIterator"]
-            thread = threading.Thread(target=self._run, args=(kinesis, shard["ShardId"], iterator), daemon=True)
-            self._threads.append(thread)
-            thread.start()
+                base["Timestamp"] = self.esm.starting_position_timestamp
+        else:
+            shards = client.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]
+            base = {"StreamArn": arn, "ShardIteratorType": position}
+        return [(s["ShardId"], {**base, "ShardId": s["ShardId"]}) for s in shards]
+
+    def _start(self) -> None:
+        try:
+            client = self.platform.clients.get(self.kind, self.region)
+            for shard_id, kwargs in self._shards(client):
+                iterator = client.get_shard_iterator(**kwargs)["ShardIterator"]
+                thread = threading.Thread(target=self._run, args=(client, shard_id, iterator), daemon=True)
+                self._threads.append(thread)
+                thread.start()
+        except Exception:  # the stream is gone or not ready; the sync loop will not retry this mapping
+            log.exception("stream poller for %s", self.esm.event_source_arn)
         self.started.set()
 
-    def _run(self, kinesis: Any, shard_id: str, iterator: str) -> None:
+    def _run(self, client: Any, shard_id: str, iterator: str) -> None:
         try:
-            self._consume(kinesis, shard_id, iterator)
+            self._consume(client, shard_id, iterator)
         except Exception:  # the stream went away or the platform is stopping
-            log.exception("Kinesis poller for %s", shard_id)
+            log.exception("stream poller for %s", shard_id)
 
-    def _consume(self, kinesis: Any, shard_id: str, iterator: str) -> None:
+    def _consume(self, client: Any, shard_id: str, iterator: str) -> None:
         size = int(self.esm.batch_size or 100)
         pending: list[dict[str, Any]] = []
         attempts = 0
         while not self._stopping.is_set() and iterator:
             if not pending:
-                out = kinesis.get_records(ShardIterator=iterator, Limit=size)
+                out = client.get_records(ShardIterator=iterator, Limit=size)
                 iterator, pending = out.get("NextShardIterator"), out.get("Records", [])
                 if not pending:
                     self._stopping.wait(self.platform.cfg.poll_interval_s)
@@ -79,7 +101,8 @@ class KinesisPoller:
                 self._stopping.wait(self.platform.cfg.async_retry_delay_s)
 
     def _deliver(self, shard_id: str, batch: list[dict[str, Any]]) -> bool:
-        event = {"Records": [kinesis_record(r, shard_id, self.esm.event_source_arn, self.region) for r in batch]}
+        shape = kinesis_record if self.kind == "kinesis" else dynamodb_record
+        event = {"Records": [shape(r, shard_id, self.esm.event_source_arn, self.region) for r in batch]}
         try:
             result = self.platform.invoker.run(resolve(self.region, self.esm.function_arn),
                                                json.dumps(event).encode())
