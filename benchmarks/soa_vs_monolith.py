@@ -91,7 +91,8 @@ def server_cpu_s(pids: dict[str, int]) -> float:
 
 
 def measure(arch: str, args: argparse.Namespace) -> dict[str, dict]:
-    """Bring `arch` up alone, seed it, drive each endpoint (after a warm-up), bring it down."""
+    """Bring `arch` up alone, seed it, drive each endpoint (after a warm-up) with one client, then with
+    `args.threads`; bring it down."""
     module = load_arch(arch)
     base = module.up()
     try:
@@ -99,10 +100,12 @@ def measure(arch: str, args: argparse.Namespace) -> dict[str, dict]:
         out = {}
         for endpoint, paths in zip(ENDPOINTS, (["/videos"], [f"/videos/{i}" for i in ids]), strict=True):
             drive(base, paths, args.threads, args.warmup)
+            single = drive(base, paths, 1, args.duration / 2)  # no queueing: the hops' own latency
             cpu0 = server_cpu_s(module.pids())
-            out[endpoint] = drive(base, paths, args.threads, args.duration)
-            out[endpoint]["server_cpu_per_request_ms"] = (
-                1000 * (server_cpu_s(module.pids()) - cpu0) / max(out[endpoint]["requests"], 1))
+            loaded = drive(base, paths, args.threads, args.duration)
+            cpu_s = server_cpu_s(module.pids()) - cpu0
+            loaded["server_cpu_per_request_ms"] = 1000 * cpu_s / max(loaded["requests"], 1)
+            out[endpoint] = {**loaded, "single_client_p50_ms": single["p50_ms"], "single_client_rps": single["rps"]}
         return out
     finally:
         module.down()
@@ -111,11 +114,11 @@ def measure(arch: str, args: argparse.Namespace) -> dict[str, dict]:
 def report(results: dict[str, dict[str, dict]]) -> dict[str, dict]:
     """Print each architecture's figures, then the SOA/monolith ratios; returns the ratios."""
     print(f"{'arch':9} {'endpoint':17} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} "
-          f"{'client cpu':>10} {'server cpu/req ms':>17}")
+          f"{'client cpu':>10} {'server cpu/req ms':>17} {'1-client p50 ms':>15}")
     for arch, rows in results.items():
         for endpoint, r in rows.items():
             print(f"{arch:9} {endpoint:17} {r['rps']:8.1f} {r['p50_ms']:7.2f} {r['p99_ms']:7.2f} {r['errors']:6d} "
-                  f"{r['client_cpu']:10.2f} {r['server_cpu_per_request_ms']:17.2f}")
+                  f"{r['client_cpu']:10.2f} {r['server_cpu_per_request_ms']:17.2f} {r['single_client_p50_ms']:15.2f}")
     ratios = {}
     print("\nSOA / monolith:")
     for endpoint in ENDPOINTS:
@@ -123,11 +126,13 @@ def report(results: dict[str, dict[str, dict]]) -> dict[str, dict]:
         ratios[endpoint] = {"throughput": soa["rps"] / mono["rps"], "p50": soa["p50_ms"] / mono["p50_ms"],
                             "p99": soa["p99_ms"] / mono["p99_ms"],
                             "added_p50_ms": soa["p50_ms"] - mono["p50_ms"],
+                            "added_p50_ms_single_client": soa["single_client_p50_ms"] - mono["single_client_p50_ms"],
                             "server_cpu": soa["server_cpu_per_request_ms"] / mono["server_cpu_per_request_ms"]}
         x = ratios[endpoint]
         print(f"  {endpoint:17} throughput x{x['throughput']:.2f}  p50 x{x['p50']:.2f}  p99 x{x['p99']:.2f}  "
-              f"added latency per request (p50) {x['added_p50_ms']:+.2f} ms  server CPU per request "
-              f"x{x['server_cpu']:.2f}")
+              f"server CPU per request x{x['server_cpu']:.2f}")
+        print(f"  {'':17} added latency per request (p50): {x['added_p50_ms']:+.2f} ms under load, "
+              f"{x['added_p50_ms_single_client']:+.2f} ms with one client")
     busiest = max(r["client_cpu"] for rows in results.values() for r in rows.values())
     if busiest > 0.8:
         print(f"\nwarning: the client used {busiest:.2f} of a core (one Python process is near its limit): "
