@@ -1,0 +1,52 @@
+"""The charts and the HTML report, built from a small bench folder with a real run's file formats."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+
+import fakebench
+
+from workshop import charts, report
+
+KINDS = {"latency", "throughput", "resources", "saturation", "coldstart", "cost", "rollback"}
+
+
+def build(tmp_path, **kw) -> str:
+    fakebench.make(tmp_path, **kw)
+    made = charts.make_all(tmp_path)
+    assert {c["kind"] for c in made} == KINDS
+    return report.build(tmp_path).read_text()
+
+
+def test_report_embeds_every_chart_as_png(tmp_path):
+    html = build(tmp_path)
+    images = re.findall(r'src="data:image/png;base64,([^"]+)"', html)
+    assert len(images) == len(KINDS)
+    assert all(base64.b64decode(i).startswith(b"\x89PNG") for i in images)
+    assert "<img" in html and 'src="charts/' not in html  # self-contained
+
+
+def test_report_holds_tables_metadata_links_and_notes(tmp_path):
+    html = build(tmp_path)
+    for text in ("123.4", "590.5", "612.2", "error:get_video", "GET /videos/{id}", "coordinated omission",
+                 "serverless skipped: not built yet", "NOT fetched live", "git_commit", "cpu_count_logical"):
+        assert text in html, text
+    for link in ("monolith/load/locust_stats.csv", "monolith/rollback-0/monitor.csv", "cost/curves.csv",
+                 "monolith/metadata.json" if (tmp_path / "monolith/metadata.json").exists() else "metadata.json"):
+        assert f'href="{link}"' in html, link
+    assert "Locust, not the system" not in html
+
+
+def test_report_warns_when_locust_was_the_limit(tmp_path):
+    html = build(tmp_path, locust_cpu=97.0)
+    assert "Locust, not the system, may have been the limit" in html
+
+
+def test_cost_outputs_follow_the_measurements(tmp_path):
+    bench = fakebench.make(tmp_path)
+    inputs = json.loads((tmp_path / "cost" / "inputs.json").read_text())["inputs"]
+    assert inputs[0]["cpu_s_per_request"] == 2.4 / 1200
+    assert inputs[0]["transcode_s_per_video_s"] == 0.25
+    assert bench["cost"]["at_10M_requests"]["monolith"]["total"] > 0
