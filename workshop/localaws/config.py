@@ -29,6 +29,8 @@ class PlatformConfig:
     fallback_runtime: bool = field(default_factory=lambda: os.environ.get("WORKSHOP_LAMBDA_RIC") == "own")
     async_retry_delay_s: float = field(default_factory=lambda: _float("WORKSHOP_LAMBDA_RETRY_DELAY", 0.2))
     poll_interval_s: float = field(default_factory=lambda: _float("WORKSHOP_LAMBDA_POLL_INTERVAL", 0.2))
+    # 1.0 = real time; 0.01 makes rate(1 minute) fire every 0.6 s (demos and tests).
+    schedule_time_scale: float = field(default_factory=lambda: _float("WORKSHOP_SCHEDULE_TIME_SCALE", 1.0))
     integration_timeout_s: float = field(default_factory=lambda: _float("WORKSHOP_APIGW_TIMEOUT", 29.0))
     gateway_payload_limit: int = 10 * 1024 * 1024
     sync_payload_limit: int = 6 * 1024 * 1024

@@ -72,6 +72,7 @@ class LocalAws:
         from .events import EventSources
         from .gateway import Gateway
         from .moto_hooks import install_hooks
+        from .schedules import Scheduler
 
         self.clients = Clients(self.endpoint)
         self.pool = EnvironmentPool(self.cfg, self.state_dir, self.endpoint)
@@ -87,6 +88,8 @@ class LocalAws:
         self._stops.append(install_hooks(self))
         self.events = EventSources(self)
         self._stops.append(self.events.stop)
+        self.schedules = Scheduler(self, self.cfg.schedule_time_scale)
+        self._stops.append(self.schedules.stop)
 
     def gateway_url(self, api_id: str, stage: str | None = None) -> str:
         """Base URL of a deployed API (HTTP API or REST API); no stage means the $default stage."""

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .moto_state import resolve
+from .schedules import patch_rule_targets
 
 _installed = False
 
@@ -100,5 +101,6 @@ def install_hooks(platform: Any) -> Callable[[], None]:
         Queue.lambda_event_source_mappings = _esm_property()  # type: ignore[assignment]
         Stream.lambda_event_source_mappings = _esm_property()  # type: ignore[assignment]
         Table.lambda_event_source_mappings = _esm_property()  # type: ignore[assignment]
+        patch_rule_targets(_platform)
         _installed = True
     return lambda: None
