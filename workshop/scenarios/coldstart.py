@@ -43,11 +43,11 @@ def monolith_new_capacity() -> float:
             procs.stop("coldstart", f"monolith-{port}")
 
 
-def first_ok(url: str, pid: int, start: float, timeout_s: float = 60) -> float:
+def first_ok(url: str, pid: int | None, start: float, timeout_s: float = 60) -> float:
     """Seconds from `start` (monotonic) to the first 200 from `url`, polling every 10 ms."""
     with requests.Session() as http:
         while time.monotonic() - start < timeout_s:
-            if not procs.alive(pid):
+            if pid is not None and not procs.alive(pid):
                 raise RuntimeError(f"new unit (pid {pid}) exited before answering {url}")
             try:
                 if http.get(url, timeout=2).status_code == 200:
@@ -58,12 +58,22 @@ def first_ok(url: str, pid: int, start: float, timeout_s: float = 60) -> float:
     raise TimeoutError(f"{url} did not answer 200 within {timeout_s:.0f}s")
 
 
+def redeploy_to_first_ok(module: ModuleType, arch: str) -> float:
+    """Seconds to release the rollback component again (stop and start it) until GET /videos answers 200."""
+    info = procs.load_arch(arch) or {}
+    start = time.monotonic()
+    url = module.deploy(getattr(module, "ROLLBACK_COMPONENT", None), info.get("release", "v1"), {})
+    return first_ok(f"{(info.get('url') or url).rstrip('/')}/videos", None, start)
+
+
 def _measurer(module: ModuleType, arch: str):
     if hasattr(module, "new_capacity"):
-        return module.new_capacity, "new_capacity() of the architecture module"
+        return (lambda: module.new_capacity()), "new_capacity() of the architecture module"
     if arch == "monolith":
         return monolith_new_capacity, "one more gunicorn unit, to first 200 on GET /videos"
-    return None, "the architecture module has no new_capacity()"
+    component = getattr(module, "ROLLBACK_COMPONENT", None) or "the whole unit"
+    return (lambda: redeploy_to_first_ok(module, arch)), (
+        f"fallback (no new_capacity() in the module): redeploy {component} (stop + start) to first 200 on GET /videos")
 
 
 def run(module: ModuleType, arch: str, folder: Path, repeats: int = 3, quick: bool = False) -> dict:
