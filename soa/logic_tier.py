@@ -7,6 +7,8 @@ The transcoding worker runs in a thread of each gunicorn worker (see gunicorn.co
 
 from __future__ import annotations
 
+from typing import BinaryIO, cast
+
 from flask import Flask, Response, current_app, request
 
 from videocatalog import config
@@ -59,7 +61,7 @@ def register_logic_api(app: Flask) -> None:
     def upload_source(video_id: str):
         declared = request.args.get("declared_bytes", type=int)
         try:
-            return _catalog().accept_upload(video_id, request.stream, declared).to_record()
+            return _catalog().accept_upload(video_id, cast(BinaryIO, request.stream), declared).to_record()
         except AppError:
             _drain()
             raise

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, BinaryIO
+from typing import BinaryIO
 from urllib.parse import quote
 
 from videocatalog import config
@@ -11,6 +11,7 @@ from videocatalog.adapters.http_data import list_params, page_from_json
 from videocatalog.adapters.http_peer import Peer, capped
 from videocatalog.model import Video
 from videocatalog.ports import ListQuery, Page
+from videocatalog.service import TrendingItems
 from videocatalog.validation import NewVideo
 
 
@@ -57,6 +58,6 @@ class RemoteCatalog:
         """Count one view of an existing video."""
         self.peer.call("POST", f"{_path(video_id)}/views")
 
-    def trending(self, limit: int = 10) -> list[dict[str, Any]]:
+    def trending(self, limit: int = 10) -> TrendingItems:
         """The most viewed videos of the last hour."""
         return self.peer.call("GET", "/trending", params={"limit": limit})["items"]

@@ -6,16 +6,13 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-import requests
+from soalib import UPLOAD_LIMIT
 from werkzeug.serving import make_server
 
 from soa.data_tier import create_app
 from videocatalog.adapters.http_peer import Peer
-from videocatalog.auth import make_token
 from workshop import procs
 from workshop.archs import soa
-
-UPLOAD_LIMIT = 4 * 1024 * 1024
 
 
 @pytest.fixture
@@ -48,13 +45,3 @@ def system(tmp_path_factory) -> Iterator[str]:
         finally:
             soa.down()
 
-
-@pytest.fixture
-def bearer() -> dict[str, str]:
-    return {"Authorization": f"Bearer {make_token()}"}
-
-
-def create(base: str, title: str = "clip", timeout: float = 30) -> requests.Response:
-    """POST /videos with a valid token."""
-    return requests.post(f"{base}/videos", json={"title": title}, timeout=timeout,
-                         headers={"Authorization": f"Bearer {make_token()}"})

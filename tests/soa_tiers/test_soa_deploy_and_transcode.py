@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import requests
-from conftest import UPLOAD_LIMIT, create
+from soalib import UPLOAD_LIMIT, create
 
 from videocatalog.testmedia import make_clip
 from workshop import procs

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import pytest
 import requests
-from conftest import create
+from soalib import create
 
 from videocatalog.auth import make_token
 from videocatalog.testmedia import make_clip
