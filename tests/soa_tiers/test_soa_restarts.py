@@ -134,3 +134,20 @@ def test_a_restart_mid_transcode_still_ends_ready(system, tmp_path, tier):
         assert time.monotonic() < deadline, "acknowledged upload stuck in processing after the restart"
         time.sleep(0.3)
     assert body["status"] == "ready", body["error"]
+
+
+def test_a_tier_that_hangs_is_cut_off_by_the_timeout_above_it(system):
+    # A tier that is up but never answers in time: only the caller's read timeout protects the edge.
+    soa.deploy("logic", "slow", {"WORKSHOP_FAULT": "latency:list_videos:4000"})
+    soa.deploy("presentation", "short-timeout", {"WORKSHOP_PEER_READ_TIMEOUT_S": "1"})
+    try:
+        started = time.monotonic()
+        resp = requests.get(f"{system}/videos", timeout=CLIENT_TIMEOUT_S)
+        assert time.monotonic() - started < 3
+        assert resp.status_code == 503 and resp.json()["error"] == {
+            "code": "unavailable", "message": "logic tier did not answer within 1 s"}
+        assert requests.get(f"{system}/trending", timeout=CLIENT_TIMEOUT_S).status_code == 200  # the rest is fine
+    finally:
+        soa.deploy("logic", "v1")
+        soa.deploy("presentation", "v1")
+    assert requests.get(f"{system}/videos", timeout=CLIENT_TIMEOUT_S).status_code == 200
