@@ -123,13 +123,24 @@ def down() -> None:
     """Stop every instance, the local AWS, and any container this architecture left behind."""
     info = procs.load_arch(ARCH) or {}
     services = _services(info) if "variables" in info else {}
+    errors = []
     for name, record in ms_run.instances().items():
-        _stop(info, name, record, services)
-    if info.get("backend") == "docker":
+        try:
+            _stop(info, name, record, services)
+        except Exception as exc:  # keep stopping the rest; report at the end
+            errors.append(f"{name}: {exc}")
+    if info.get("backend") == "docker" or any(r.get("container") for r in ms_run.instances().values()):
         from .. import containers
 
-        containers.stop_and_remove(f"workshop.arch={ARCH}")
-    procs.stop_all(ARCH)
+        try:  # whatever this state folder's runs left behind, and nothing of other checkouts' runs
+            containers.stop_and_remove(f"workshop.state={ms_run.state_label()}")
+        except Exception as exc:
+            errors.append(f"containers: {exc}")
+    for name in ms_run.instances():
+        ms_run.record_path(name).unlink(missing_ok=True)
+    procs.stop_all(ARCH)  # the local AWS
+    if errors:
+        raise RuntimeError("microservices: some instances could not be stopped: " + "; ".join(errors))
 
 
 def deploy(component: str | None, release: str, env: dict[str, str] | None = None) -> str:

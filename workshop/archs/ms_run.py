@@ -8,17 +8,25 @@ Each instance is recorded as run/microservices/<instance>.json (pid, ports, rele
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
 import time
 from typing import Any
 
+from videocatalog import config
+
 from .. import procs
 from .ms_spec import Service
 
 ARCH = "microservices"
 HEALTH_TIMEOUT_S = float(os.environ.get("WORKSHOP_MS_HEALTH_TIMEOUT_S", "90"))
+
+
+def state_label() -> str:
+    """A short name for this state folder: containers of two checkouts or test runs never clash."""
+    return hashlib.sha256(str(config.state_dir()).encode()).hexdigest()[:8]
 
 
 def record_path(instance: str):
@@ -109,8 +117,9 @@ class DockerBackend:
         env = {**service.env, **extra_env, "WORKSHOP_RELEASE": release, "WORKSHOP_PROBE_PORT": str(probe)}
         volumes = {host: {"bind": inside, "mode": "rw"} for host, inside in service.volumes}
         container = self.containers.run_container(
-            f"{service.image}:{release}", f"workshop-ms-{instance}", env=env, command=service.command, arch=ARCH,
-            labels={"workshop.service": service.name, "workshop.release": release}, volumes=volumes)
+            f"{service.image}:{release}", f"workshop-ms-{state_label()}-{instance}", env=env, command=service.command,
+            arch=ARCH, volumes=volumes,
+            labels={"workshop.service": service.name, "workshop.release": release, "workshop.state": state_label()})
         record = {"pid": 0, "service": service.name, "backend": self.name, "port": service.port,
                   "probe_port": probe, "release": release, "env": extra_env, "container": container.id,
                   "started": time.time()}
