@@ -6,9 +6,9 @@ import random
 import tempfile
 import time
 
-import requests
-
 from videocatalog import auth
+
+from .client import CatalogClient
 
 WORDS = ("river", "mountain", "city", "night", "cooking", "guitar", "soccer", "travel", "robot", "garden",
          "ocean", "winter", "lecture", "piano", "street", "desert", "forest", "coffee", "sunrise", "dance")
@@ -25,47 +25,26 @@ def video_body(rng: random.Random, n: int) -> dict:
 def create_videos(base_url: str, count: int, seed: int = 42) -> list[str]:
     """Create `count` videos (no upload); returns their ids."""
     rng = random.Random(seed)
-    headers = {"Authorization": f"Bearer {auth.make_token(subject='seed')}"}
-    ids = []
-    with requests.Session() as http:
-        for n in range(count):
-            resp = http.post(f"{base_url}/videos", json=video_body(rng, n), headers=headers, timeout=30)
-            resp.raise_for_status()
-            ids.append(resp.json()["id"])
-    return ids
+    client = CatalogClient(base_url, token=auth.make_token(subject="seed"))
+    return [client.create(**video_body(rng, n))["id"] for n in range(count)]
 
 
 def upload_clip(base_url: str, timeout_s: float = 120) -> dict:
-    """Create one video, upload a tiny generated clip, wait until ready; returns the timings."""
+    """Create one video, upload a tiny generated clip, wait until it settles; returns the timings."""
     from videocatalog.testmedia import make_clip
 
-    headers = {"Authorization": f"Bearer {auth.make_token(subject='seed')}"}
-    created = requests.post(f"{base_url}/videos", json={"title": "Seed clip", "tags": ["seed"]},
-                            headers=headers, timeout=30)
-    created.raise_for_status()
-    video, target = created.json(), created.json()["upload"]
+    client = CatalogClient(base_url, token=auth.make_token(subject="seed"))
+    video = client.create("Seed clip", "one uploaded clip per architecture", ["seed"])
     with tempfile.TemporaryDirectory() as tmp:
-        data = make_clip(f"{tmp}/seed.mp4", CLIP["width"], CLIP["height"], CLIP["seconds"]).read_bytes()
-    start = time.monotonic()
-    put = requests.request(target.get("method", "PUT"), target["url"], data=data,
-                           headers=target.get("headers") or {}, timeout=60)
-    put.raise_for_status()
+        clip = make_clip(f"{tmp}/seed.mp4", CLIP["width"], CLIP["height"], CLIP["seconds"])
+        size = clip.stat().st_size
+        start = time.monotonic()
+        client.upload(video, clip)
     acknowledged = time.monotonic()
-    status = _wait_settled(f"{base_url}/videos/{video['id']}", timeout_s)
-    return {"video_id": video["id"], "status": status, "bytes": len(data), "clip_seconds": CLIP["seconds"],
+    settled = client.wait_settled(video["id"], timeout_s)
+    return {"video_id": video["id"], "status": settled["status"], "bytes": size, "clip_seconds": CLIP["seconds"],
             "clip_size": f"{CLIP['width']}x{CLIP['height']}", "upload_s": round(acknowledged - start, 3),
             "ack_to_ready_s": round(time.monotonic() - acknowledged, 3)}
-
-
-def _wait_settled(url: str, timeout_s: float) -> str:
-    deadline = time.monotonic() + timeout_s
-    status = "unknown"
-    while time.monotonic() < deadline:
-        status = requests.get(url, timeout=10).json().get("status", "unknown")
-        if status in ("ready", "failed"):
-            return status
-        time.sleep(0.1)
-    return f"{status} (timed out after {timeout_s:.0f}s)"
 
 
 def seed(base_url: str, count: int = 30, seed: int = 42, with_upload: bool = True) -> dict:
