@@ -32,7 +32,8 @@ def cost_chart(out: Path, dest: Path) -> Path | None:
             pts = [(float(r["requests_per_month"]), float(r["usd"])) for r in rows
                    if r["variant"] == variant and r["arch"] == arch]
             line, = ax.plot(*zip(*pts, strict=True), linestyle=style, color=colors.get(arch),
-                            label=f"{arch} ({variant})", linewidth=1.6 if style == "-" else 1.0)
+                            label=f"{arch} ({variant})" if arch == "serverless" else arch,
+                            linewidth=1.6 if style == "-" else 1.0)
             colors.setdefault(arch, line.get_color())
     inputs = out / "cost" / "inputs.json"
     for cross in json.loads(inputs.read_text()).get("crossovers", []) if inputs.exists() else []:
