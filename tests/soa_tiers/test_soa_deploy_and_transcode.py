@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pytest
 import requests
 from soalib import UPLOAD_LIMIT, create
 
 from videocatalog.testmedia import make_clip
 from workshop import procs
+from workshop.archs import soa
 
 
 def test_a_tiny_clip_is_transcoded_to_ready_through_the_soa(system, tmp_path):
@@ -63,3 +66,24 @@ def test_deploy_releases_one_tier_and_a_bad_release_can_be_rolled_back(system):
     assert requests.get(f"{system}/videos/{video['id']}", timeout=30).status_code == 200
     assert procs.load_arch("soa")["components"]["logic"] == "v1"
     assert workshop("deploy", "soa", "nosuchtier", "--release", "v3").returncode != 0
+
+
+def test_up_takes_another_port_when_the_preferred_one_is_taken_and_refuses_a_second_up(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKSHOP_STATE_DIR", str(tmp_path))
+    monkeypatch.setenv("SOA_WEB_WORKERS", "1")
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen(1)
+        taken = squatter.getsockname()[1]
+        monkeypatch.setenv("WORKSHOP_SOA_PRESENTATION_PORT", str(taken))
+        for tier in ("logic", "data"):
+            monkeypatch.setenv(f"WORKSHOP_SOA_{tier.upper()}_PORT", str(procs.free_port()))
+        try:
+            base = soa.up()
+            assert base != f"http://127.0.0.1:{taken}" and procs.load_arch("soa")["url"] == base
+            assert requests.get(f"{base}/videos", timeout=30).status_code == 200
+            with pytest.raises(SystemExit, match="already up"):
+                soa.up()
+        finally:
+            soa.down()
+    assert procs.load_arch("soa") is None and procs.records("soa") == {}

@@ -18,19 +18,25 @@ DEFAULT_PORTS = {"presentation": 8011, "logic": 8012, "data": 8013}
 ROOT = procs.PROJECT_ROOT
 
 
-def port(tier: str) -> int:
-    """The tier's port on 127.0.0.1 (WORKSHOP_SOA_<TIER>_PORT, else its default)."""
+def preferred_port(tier: str) -> int:
+    """The tier's usual port on 127.0.0.1 (WORKSHOP_SOA_<TIER>_PORT, else its default); a free one when taken."""
     return int(os.environ.get(f"WORKSHOP_SOA_{tier.upper()}_PORT", str(DEFAULT_PORTS[tier])))
+
+
+def ports() -> dict[str, int]:
+    """The ports the running SOA uses, by tier (as recorded by `up`), else the preferred ones."""
+    info = procs.load_arch(NAME) or {}
+    return info.get("ports") or {tier: preferred_port(tier) for tier in TIERS}
 
 
 def url(tier: str) -> str:
     """The tier's base URL."""
-    return f"http://127.0.0.1:{port(tier)}"
+    return f"http://127.0.0.1:{ports()[tier]}"
 
 
 def tier_env(tier: str, release: str) -> dict[str, str]:
     """The configuration of one tier: its port and release, and the address of the tier below."""
-    env = {"SOA_TIER": tier, "PORT": str(port(tier)), "WORKSHOP_RELEASE": release}
+    env = {"SOA_TIER": tier, "PORT": str(ports()[tier]), "WORKSHOP_RELEASE": release}
     if tier == "presentation":
         env["SOA_LOGIC_URL"] = url("logic")
     elif tier == "logic":
@@ -39,11 +45,11 @@ def tier_env(tier: str, release: str) -> dict[str, str]:
 
 
 def start_tier(tier: str, release: str = "v1", extra_env: dict[str, str] | None = None) -> str:
-    """Start one tier, wait until it answers /health, and return its URL."""
+    """Start one tier on its recorded port, wait until it answers /health, and return its URL."""
     env = {**tier_env(tier, release), **(extra_env or {})}
     argv = [procs.PYTHON, "-m", "gunicorn", "-c", str(ROOT / "soa" / "gunicorn.conf.py"),
             f"soa.{tier}_tier:create_app()"]
-    pid = procs.start(NAME, tier, argv, env=env, cwd=str(ROOT), port=port(tier))
+    pid = procs.start(NAME, tier, argv, env=env, cwd=str(ROOT), port=ports()[tier])
     procs.wait_healthy(f"{url(tier)}/health", timeout_s=60, pid=pid)
     return url(tier)
 
@@ -69,16 +75,28 @@ def _reap(pid: int) -> None:
         pass  # not our child (started by another `workshop` command): init reaps it
 
 
-def _record(releases: dict[str, str]) -> None:
-    procs.save_arch(NAME, {"url": url("presentation"), "release": releases["presentation"],
-                           "backend": "process", "components": releases})
+def _record(tier_ports: dict[str, int], releases: dict[str, str]) -> None:
+    procs.save_arch(NAME, {"url": f"http://127.0.0.1:{tier_ports['presentation']}", "ports": tier_ports,
+                           "release": releases["presentation"], "backend": "process", "components": releases})
+
+
+def _choose_ports() -> dict[str, int]:
+    chosen: dict[str, int] = {}
+    for tier in TIERS:
+        port = procs.choose_port(preferred_port(tier))
+        while port in chosen.values():  # two "any free port" picks can coincide
+            port = procs.free_port()
+        chosen[tier] = port
+    return chosen
 
 
 def up(backend: str | None = None, release: str = "v1") -> str:
     """Start the three tiers bottom up and wait until each is healthy; returns the public URL."""
+    if procs.load_arch(NAME):
+        raise SystemExit("the SOA is already up (workshop status); run `workshop down soa` first")
+    _record(_choose_ports(), {tier: release for tier in TIERS})  # first, so each tier finds the one below
     for tier in TIERS:
         start_tier(tier, release)
-    _record({tier: release for tier in TIERS})
     return url("presentation")
 
 
@@ -90,14 +108,15 @@ def down() -> None:
 
 
 def deploy(component: str | None, release: str, env: dict[str, str] | None = None) -> str:
-    """Replace one tier with `release` while the other two keep serving; returns the public URL."""
+    """Replace one tier with `release` on its port while the other two keep serving; returns the public URL."""
     if component not in TIERS:
         raise SystemExit(f"soa: deploy which tier? one of {', '.join(COMPONENTS)}")
+    info = procs.load_arch(NAME)
+    if info is None:
+        raise SystemExit("the SOA is not up")
     stop_tier(component)
     start_tier(component, release, env)
-    info = procs.load_arch(NAME) or {}
-    releases = {**{t: "v1" for t in TIERS}, **info.get("components", {}), component: release}
-    _record(releases)
+    _record(info["ports"], {**info["components"], component: release})
     return url("presentation")
 
 
