@@ -109,7 +109,8 @@ def run_arch(name: str, cfg: BenchConfig) -> dict:
                                                    folder / f"rollback-{i}", params))
         result["stage"] = "coldstart"
         log(f"{name}: cold start x{cfg.coldstart_repeats}")
-        result["coldstart"] = coldstart.run(module, name, folder / "coldstart", cfg.coldstart_repeats, cfg.quick)
+        result["coldstart"] = coldstart.run(module, name, folder / "coldstart", cfg.coldstart_repeats, cfg.quick,
+                                            result["seed"]["video_ids"][0])
         from .costrun import lambda_usage  # the serverless billing records, when the arch has them
 
         result["lambda"] = lambda_usage(module, result["load"])

@@ -7,8 +7,6 @@ import json
 from pathlib import Path
 from types import ModuleType
 
-from videocatalog import config
-
 from . import cost, cost_media
 
 VARIANTS = {  # name -> switches; serverless is drawn with INIT billed and not, the others do not change
@@ -20,11 +18,14 @@ VARIANTS = {  # name -> switches; serverless is drawn with INIT billed and not, 
 
 
 def _records(module: ModuleType) -> list[dict]:
+    """Billing records (one per invocation) from `lambda_invocations()` or the local platform's state dir."""
     if hasattr(module, "lambda_invocations"):
         return list(module.lambda_invocations())
-    from .localaws.logs import read_invocations  # where the local Lambda platform writes its billing records
+    if not hasattr(module, "state_dir"):
+        return []
+    from .localaws.logs import read_invocations  # the local Lambda platform's invocations.jsonl
 
-    return read_invocations(config.state_dir()) or read_invocations(config.state_dir() / "serverless")
+    return read_invocations(module.state_dir())
 
 
 def lambda_usage(module: ModuleType, load: dict) -> dict | None:

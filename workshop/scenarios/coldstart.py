@@ -58,28 +58,32 @@ def first_ok(url: str, pid: int | None, start: float, timeout_s: float = 60) -> 
     raise TimeoutError(f"{url} did not answer 200 within {timeout_s:.0f}s")
 
 
-def redeploy_to_first_ok(module: ModuleType, arch: str) -> float:
-    """Seconds to release the rollback component again (stop and start it) until GET /videos answers 200."""
+def redeploy_to_first_ok(module: ModuleType, arch: str, path: str) -> float:
+    """Seconds to release the rollback component again (a new unit of it) until `path` answers 200."""
     info = procs.load_arch(arch) or {}
     start = time.monotonic()
     url = module.deploy(getattr(module, "ROLLBACK_COMPONENT", None), info.get("release", "v1"), {})
-    return first_ok(f"{(info.get('url') or url).rstrip('/')}/videos", None, start)
+    return first_ok(f"{(info.get('url') or url).rstrip('/')}{path}", None, start)
 
 
-def _measurer(module: ModuleType, arch: str):
+def _measurer(module: ModuleType, arch: str, video_id: str | None):
     if hasattr(module, "new_capacity"):
         return (lambda: module.new_capacity()), "new_capacity() of the architecture module"
     if arch == "monolith":
         return monolith_new_capacity, "one more gunicorn unit, to first 200 on GET /videos"
+    # GET /videos/{id} is served by the rollback component in every architecture (unit, logic tier, catalog
+    # service, get_video function), so its first 200 is the new unit's.
     component = getattr(module, "ROLLBACK_COMPONENT", None) or "the whole unit"
-    return (lambda: redeploy_to_first_ok(module, arch)), (
-        f"fallback (no new_capacity() in the module): redeploy {component} (stop + start) to first 200 on GET /videos")
+    path = f"/videos/{video_id}" if video_id else "/videos"
+    return (lambda: redeploy_to_first_ok(module, arch, path)), (
+        f"fallback (no new_capacity() in the module): redeploy {component} to first 200 on GET {path}")
 
 
-def run(module: ModuleType, arch: str, folder: Path, repeats: int = 3, quick: bool = False) -> dict:
+def run(module: ModuleType, arch: str, folder: Path, repeats: int = 3, quick: bool = False,
+        video_id: str | None = None) -> dict:
     """Measure new-capacity start times (and the Lambda study when offered); writes CSVs and coldstart.json."""
     folder.mkdir(parents=True, exist_ok=True)
-    measure, how = _measurer(module, arch)
+    measure, how = _measurer(module, arch, video_id)
     seconds = [round(measure(), 4) for _ in range(repeats)] if measure else []
     with (folder / "coldstart.csv").open("w", newline="") as fh:
         out = csv.writer(fh)
@@ -87,7 +91,10 @@ def run(module: ModuleType, arch: str, folder: Path, repeats: int = 3, quick: bo
         out.writerows((arch, i, s) for i, s in enumerate(seconds))
     result = {"arch": arch, "method": how, "seconds": seconds, "lambda_study": None}
     if hasattr(module, "lambda_coldstart_study"):
-        result["lambda_study"] = _lambda_study(module, folder, quick)
+        try:
+            result["lambda_study"] = _lambda_study(module, folder, quick)
+        except Exception as exc:  # the study is optional: say why it is missing, keep the rest
+            result["lambda_study_error"] = f"{type(exc).__name__}: {exc}"
     (folder / "coldstart.json").write_text(json.dumps(result, indent=2))
     return result
 
