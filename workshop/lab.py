@@ -18,7 +18,7 @@ import requests
 
 from videocatalog import config
 
-from . import archs
+from . import archs, procs
 from .client import CatalogClient
 
 _RUNNING: dict[str, Running] = {}
@@ -56,6 +56,10 @@ class Running:
         self.client = CatalogClient(self.url)
         return self.url
 
+    def components(self) -> dict[str, str]:
+        """The release of each component, as the harness recorded it."""
+        return dict((procs.load_arch(self.arch) or {}).get("components", {}))
+
     def pids(self) -> dict[str, int]:
         """The processes of the system under test, by name."""
         return self.module.pids()
@@ -89,6 +93,17 @@ def start(arch: str, backend: str | None = None, release: str = "v1") -> Running
     running = Running(arch, url, backend)
     _RUNNING[arch] = running
     return running
+
+
+def status() -> list[dict[str, Any]]:
+    """What the harness records as up in this state folder: one row per architecture (empty when none)."""
+    rows = []
+    for name in archs.ARCHITECTURES:
+        info = procs.load_arch(name)
+        if info:
+            rows.append({"architecture": name, "url": info.get("url"), "backend": info.get("backend"),
+                         "releases": info.get("components"), "processes": len(procs.records(name))})
+    return rows
 
 
 def stop_all() -> list[str]:
@@ -140,9 +155,9 @@ def time_calls_for(call: Callable[[], Any], seconds: float) -> list[float]:
     return out
 
 
-def watch_health(url: str, action: Callable[[], Any], interval_s: float = 0.05,
-                 settle_s: float = 1.0) -> list[dict[str, Any]]:
-    """Probe `url`/health while `action` runs (and `settle_s` after): one row per probe (t, status, release)."""
+def watch_health(url: str, action: Callable[[], Any], interval_s: float = 0.05, settle_s: float = 1.0,
+                 path: str = "/health") -> list[dict[str, Any]]:
+    """Probe `url` + `path` while `action` runs (and `settle_s` after): one row per probe (t, status, release)."""
     rows: list[dict[str, Any]] = []
     stop = threading.Event()
     t0 = time.monotonic()
@@ -150,11 +165,14 @@ def watch_health(url: str, action: Callable[[], Any], interval_s: float = 0.05,
     def probe() -> None:
         session = requests.Session()
         while not stop.is_set():
-            row: dict[str, Any] = {"t_s": round(time.monotonic() - t0, 3), "status": "refused", "release": None}
+            row: dict[str, Any] = {"t_s": round(time.monotonic() - t0, 3), "status": "refused", "release": None,
+                                   "error": None}
             try:
-                resp = session.get(url + "/health", timeout=2)
+                resp = session.get(url + path, timeout=2)
                 row["status"] = resp.status_code
-                row["release"] = resp.json().get("release") if resp.ok else None
+                body = resp.json()
+                row["release"] = body.get("release") if resp.ok else None
+                row["error"] = None if resp.ok else body.get("error", {}).get("code")
             except (requests.RequestException, ValueError):
                 session = requests.Session()  # a dropped connection: start clean
             rows.append(row)

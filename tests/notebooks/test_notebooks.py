@@ -110,11 +110,22 @@ def timings_dir(tmp_path_factory, request):
         print("\nnotebook execution times (quick mode):\n" + "\n".join(lines))
 
 
+PORT_VARIABLES = ["WORKSHOP_MONOLITH_PORT", "WORKSHOP_MS_LOCALAWS_PORT",
+                  *(f"WORKSHOP_SOA_{t}_PORT" for t in ("PRESENTATION", "LOGIC", "DATA")),
+                  *(f"WORKSHOP_MS_{s}_PORT" for s in ("GATEWAY", "CATALOG", "UPLOAD", "TRANSCODE", "ANALYTICS"))]
+
+
 @pytest.fixture
 def private_state(tmp_path, monkeypatch):
-    # Other runs of the workshop may be up on this machine: the kernel gets its own state folder.
+    # Other runs of the workshop may be up on this machine: the kernel gets its own state folder and,
+    # for architectures whose ports are fixed by variables, ports nobody listens on now.
+    from workshop import procs
+
     monkeypatch.setenv("WORKSHOP_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setenv("WORKSHOP_QUICK", "1")
+    for name in PORT_VARIABLES:
+        if name not in os.environ:
+            monkeypatch.setenv(name, str(procs.free_port()))
     yield tmp_path / "state"
     from workshop import lab  # imported late: the state folder comes from the environment
 
