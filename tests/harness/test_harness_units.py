@@ -89,3 +89,11 @@ def test_sampler_tells_a_busy_process_from_an_idle_one():
     assert summary["sut"]["cpu_percent_mean"] > 5 + summary["locust"]["cpu_percent_mean"]
     assert summary["locust_was_limit"] is False
     assert any(r["group"] == "machine" for r in s.rows)
+
+
+def test_harness_never_imports_locust_or_gevent():
+    code = ("import sys, workshop.bench, workshop.bench_cli, workshop.loadrun, workshop.report, workshop.charts; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('locust', 'gevent')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"  # Locust's monkey-patching would hang a Jupyter kernel
