@@ -153,6 +153,7 @@ def render_all(src_path: StrPath, video_id: str, workdir: StrPath) -> tuple[Sour
 def time_direct_render(src_path: StrPath, workdir: StrPath) -> float:
     """Seconds ffmpeg alone takes to make every pending rendition sequentially (probe excluded)."""
     source = probe(src_path)
+    Path(workdir).mkdir(parents=True, exist_ok=True)
     commands = [render_command(src_path, r, source, Path(workdir) / Path(r.key).name)
                 for r in plan("direct", source) if r.status == "pending" and r.key]
     start = time.perf_counter()
