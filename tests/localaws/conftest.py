@@ -1,28 +1,26 @@
-"""One local AWS for the whole test session, plus helpers to deploy small functions of the tests' own."""
+"""A local AWS per test module (not running while other folders' tests run), and function deploy helpers."""
 
 from __future__ import annotations
 
-import io
-import textwrap
 import uuid
-import zipfile
 from collections.abc import Callable, Iterator
 
 import boto3
 import pytest
 from botocore.config import Config
+from lambda_helpers import zip_of
 
 from workshop.localaws import LocalAws, PlatformConfig, start_local_aws
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def aws(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalAws]:
     cfg = PlatformConfig(idle_ttl_s=300, async_retry_delay_s=0.05, poll_interval_s=0.05)
     with start_local_aws(tmp_path_factory.mktemp("localaws"), config=cfg) as running:
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def client(aws: LocalAws) -> Callable[[str], object]:
     def make(service: str) -> object:
         return boto3.client(service, endpoint_url=aws.endpoint, region_name="us-east-1",
@@ -32,19 +30,10 @@ def client(aws: LocalAws) -> Callable[[str], object]:
     return make
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def role(client: Callable[[str], object]) -> str:
     iam = client("iam")
     return iam.create_role(RoleName="test-lambda-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]  # type: ignore[attr-defined]
-
-
-def zip_of(files: dict[str, str]) -> bytes:
-    """A deployment package holding the given files (sources are dedented)."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        for name, text in files.items():
-            zf.writestr(name, textwrap.dedent(text))
-    return buf.getvalue()
 
 
 @pytest.fixture

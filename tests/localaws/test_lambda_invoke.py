@@ -91,7 +91,7 @@ def test_dry_run_and_unknown_function(client, deploy):
 
 
 def test_versions_and_aliases_resolve_to_their_code(client, deploy, role):
-    from conftest import zip_of
+    from lambda_helpers import zip_of
 
     lam = client("lambda")
     name = deploy("def handler(e, c):\n    return 'one'\n")

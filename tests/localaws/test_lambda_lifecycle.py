@@ -7,7 +7,7 @@ import threading
 import time
 
 import psutil
-from conftest import zip_of
+from lambda_helpers import zip_of
 
 SLEEPY = """
 import os, time

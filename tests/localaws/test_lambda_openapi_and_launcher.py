@@ -99,7 +99,7 @@ def test_serve_command_runs_until_sigterm_and_cleans_up(tmp_path):
         kw = dict(endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="t", aws_secret_access_key="t")
         iam, lam = boto3.client("iam", **kw), boto3.client("lambda", **kw)
         role = iam.create_role(RoleName="r", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-        from conftest import zip_of
+        from lambda_helpers import zip_of
 
         source = "import os\ndef handler(e, c):\n    return os.getpid()\n"
         lam.create_function(FunctionName="f", Runtime="python3.11", Role=role, Handler="app.handler",

@@ -9,6 +9,7 @@ moto's inline SQS, Kinesis and DynamoDB Streams triggers are switched off: the p
 from __future__ import annotations
 
 import json
+import logging
 import urllib.parse
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -18,12 +19,21 @@ from .moto_state import resolve
 from .schedules import patch_rule_targets
 
 _installed = False
+log = logging.getLogger(__name__)
 
 
 def _platform() -> Any:
     from .launcher import active
 
     return active()
+
+
+def _submit(platform: Any, region: str, function_arn: str, event: Any) -> None:
+    # The S3 write or SNS publish that triggered this must succeed even if the function is gone.
+    try:
+        platform.async_invoker.submit(resolve(region, function_arn), json.dumps(event).encode())
+    except Exception:
+        log.exception("could not deliver an event to %s", function_arn)
 
 
 def _esm_property() -> property:
@@ -49,7 +59,7 @@ def _s3_invoke(original: Callable[..., Any]) -> Callable[..., Any]:
             obj = record.get("s3", {}).get("object", {})
             if "key" in obj:
                 obj["key"] = urllib.parse.quote_plus(urllib.parse.unquote(obj["key"]), safe="/")
-        platform.async_invoker.submit(resolve(region_name, fn_arn), json.dumps(event_body).encode())
+        _submit(platform, region_name, fn_arn, event_body)
 
     return invoke
 
@@ -80,7 +90,7 @@ def _sns_publish(original: Callable[..., Any]) -> Callable[..., Any]:
             message = self._parse_message_structure(message, self.protocol)
         region = self.endpoint.split(":")[3]
         event = sns_event(self, message, message_id, subject, attrs)
-        platform.async_invoker.submit(resolve(region, self.endpoint), json.dumps(event).encode())
+        _submit(platform, region, self.endpoint, event)
         return None
 
     return publish

@@ -46,8 +46,11 @@ def patch_rule_targets(platform_of: Callable[[], Any]) -> None:
         if not self.event_pattern.matches_event(original_event):
             return None
         for target in lambdas:
-            payload = json.dumps(target_event(target, original_event)).encode()
-            platform.async_invoker.submit(resolve(target["Arn"].split(":")[3], target["Arn"]), payload)
+            try:
+                payload = json.dumps(target_event(target, original_event)).encode()
+                platform.async_invoker.submit(resolve(target["Arn"].split(":")[3], target["Arn"]), payload)
+            except Exception:  # put_events succeeds even when a target function is gone
+                log.exception("could not deliver an event to %s", target["Arn"])
         others = copy.copy(self)
         others.targets = [t for t in self.targets if t not in lambdas]
         return original(others, original_event, transform_input) if others.targets else None
