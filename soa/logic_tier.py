@@ -21,16 +21,12 @@ from videocatalog.web import install_error_handlers
 from videocatalog.web.faults import install_faults
 
 from . import settings
+from .locks import HttpLocks
+from .wire import drain
 
 
 def _catalog() -> Catalog:
     return current_app.extensions["catalog"]
-
-
-def _drain(limit: int = 1 << 20) -> None:
-    # The presentation tier caps what it forwards; read the rest so it can read our answer.
-    while limit > 0 and (chunk := request.stream.read(1 << 16)):
-        limit -= len(chunk)
 
 
 def register_logic_api(app: Flask) -> None:
@@ -60,10 +56,12 @@ def register_logic_api(app: Flask) -> None:
     @app.put("/videos/<video_id>/upload")
     def upload_source(video_id: str):
         declared = request.args.get("declared_bytes", type=int)
+        busy = f"an upload of video {video_id} is already in progress"
         try:
-            return _catalog().accept_upload(video_id, cast(BinaryIO, request.stream), declared).to_record()
+            with current_app.extensions["locks"].held(f"upload:{video_id}", settings.upload_lock_s(), busy):
+                return _catalog().accept_upload(video_id, cast(BinaryIO, request.stream), declared).to_record()
         except AppError:
-            _drain()
+            drain()
             raise
 
     @app.get("/videos/<video_id>/renditions/<name>")
@@ -85,7 +83,9 @@ def create_app() -> Flask:
     """The logic tier's Flask app; needs SOA_DATA_URL."""
     app = Flask(__name__)
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.extensions["catalog"] = Catalog(*http_ports(Peer(settings.data_url(), name="data tier")))
+    data = Peer(settings.data_url(), name="data tier")
+    app.extensions["catalog"] = Catalog(*http_ports(data))
+    app.extensions["locks"] = HttpLocks(data)  # one upload at a time per video, across our processes
     install_error_handlers(app)
     install_faults(app)
     register_logic_api(app)
