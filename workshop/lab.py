@@ -21,7 +21,7 @@ from videocatalog import config
 from . import archs, procs
 from .client import CatalogClient
 
-_RUNNING: dict[str, Running] = {}
+_RUNNING: dict[str, Any] = {}  # anything with a down() method, by key
 _HOOKED = {"done": False}
 
 
@@ -91,8 +91,19 @@ def start(arch: str, backend: str | None = None, release: str = "v1") -> Running
         module.down()
         raise
     running = Running(arch, url, backend)
-    _RUNNING[arch] = running
+    remember(arch, running)
     return running
+
+
+def remember(key: str, thing: Any) -> None:
+    """Track something with a `down()` method so the kernel's clean-up stops it too."""
+    _install_cleanup()
+    _RUNNING[key] = thing
+
+
+def forget(key: str) -> None:
+    """Stop tracking `key` (it was brought down)."""
+    _RUNNING.pop(key, None)
 
 
 def status() -> list[dict[str, Any]]:
@@ -107,7 +118,7 @@ def status() -> list[dict[str, Any]]:
 
 
 def stop_all() -> list[str]:
-    """Stop every architecture started from this kernel; returns their names."""
+    """Stop everything started from this kernel (architectures, local AWS); returns their names."""
     stopped = []
     for arch in list(_RUNNING):
         _RUNNING[arch].down()

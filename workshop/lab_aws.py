@@ -1,0 +1,135 @@
+"""Notebook helpers for the local AWS: start it as a tracked process, boto3 clients, demo functions."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import boto3
+import requests
+from botocore.config import Config
+
+from . import lab, procs
+from .localaws import read_invocations
+
+LABFUNCTIONS = Path(__file__).resolve().parent / "labfunctions"
+CREDENTIALS = {"region_name": "us-east-1", "aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+
+
+class LabAws:
+    """A local AWS (moto + the Lambda platform) run by `python -m workshop.localaws serve` for a notebook."""
+
+    def __init__(self, name: str, endpoint: str, state_dir: Path) -> None:
+        self.name, self.endpoint, self.state_dir = name, endpoint, state_dir
+
+    @property
+    def arch(self) -> str:
+        return f"lab-localaws-{self.name}"
+
+    def client(self, service: str, retries: bool = True) -> Any:
+        """A boto3 client for `service` pointed at this local AWS; `retries=False` shows throttles as they are."""
+        config = None if retries else Config(retries={"total_max_attempts": 1})
+        return boto3.client(service, endpoint_url=self.endpoint, config=config, **CREDENTIALS)
+
+    def gateway_url(self, api_id: str, stage: str | None = None) -> str:
+        """Base URL of a deployed API's stage (the $default stage when none is named)."""
+        base = f"{self.endpoint}/_aws/execute-api/{api_id}"
+        return f"{base}/{stage}" if stage and stage != "$default" else base
+
+    def invocations(self) -> list[dict[str, Any]]:
+        """Billing records of every invocation so far (duration, billed ms, memory, init duration...)."""
+        return read_invocations(self.state_dir)
+
+    def env_vars(self) -> dict[str, str]:
+        """Variables that point boto3 in another process at this local AWS."""
+        return {"AWS_ENDPOINT_URL": self.endpoint, "AWS_DEFAULT_REGION": "us-east-1",
+                "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+
+    def down(self) -> None:
+        """Stop the local AWS and every execution environment it started."""
+        procs.stop_all(self.arch)
+        lab.forget(self.arch)
+
+
+def local_aws(name: str = "lab", timeout_s: float = 60) -> LabAws:
+    """Start a fresh local AWS for a notebook (stopping one a previous run left); always brought down."""
+    arch = f"lab-localaws-{name}"
+    procs.stop_all(arch)
+    state = lab.scratch(f"localaws-{name}")
+    port = procs.free_port()
+    argv = [procs.PYTHON, "-m", "workshop.localaws", "serve", "--port", str(port), "--state-dir", str(state)]
+    pid = procs.start(arch, "serve", argv, cwd=str(procs.PROJECT_ROOT), port=port)
+    aws = LabAws(name, f"http://127.0.0.1:{port}", state)
+    lab.remember(arch, aws)
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            aws.client("lambda").list_functions()
+            return aws
+        except Exception as exc:
+            if not procs.alive(pid) or time.monotonic() > deadline:
+                aws.down()
+                raise RuntimeError(f"the local AWS did not start; see {procs.run_dir(arch) / 'serve.log'}") from exc
+            time.sleep(0.2)
+
+
+def function_zip(*modules: str, extra: dict[str, bytes] | None = None) -> bytes:
+    """A deployment package (zip) with the demo handler modules of workshop/labfunctions (plus `extra` files)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for module in modules:
+            zf.write(LABFUNCTIONS / f"{module}.py", f"{module}.py")
+        for name, data in (extra or {}).items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def role_arn(name: str) -> str:
+    """The ARN of an IAM role in the local account (moto's account id)."""
+    return f"arn:aws:iam::123456789012:role/{name}"
+
+
+TRUST_LAMBDA = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+
+
+def create_role(aws: LabAws, name: str, statements: list[dict[str, Any]] | None = None) -> str:
+    """An IAM role Lambda can assume, with an inline policy of `statements` (none: no permissions); its ARN."""
+    iam = aws.client("iam")
+    arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(TRUST_LAMBDA))["Role"]["Arn"]
+    if statements:
+        iam.put_role_policy(RoleName=name, PolicyName=f"{name}-policy",
+                            PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": statements}))
+    return arn
+
+
+def report_lines(aws: LabAws, function: str) -> list[str]:
+    """The REPORT lines of a function, read back from CloudWatch Logs."""
+    logs = aws.client("logs")
+    group = f"/aws/lambda/{function}"
+    events: list[dict[str, Any]] = []
+    kwargs: dict[str, Any] = {"logGroupName": group}
+    while True:
+        page = logs.filter_log_events(**kwargs)
+        events += page.get("events", [])
+        if not page.get("nextToken"):
+            break
+        kwargs["nextToken"] = page["nextToken"]
+    return [e["message"].strip() for e in sorted(events, key=lambda e: e["timestamp"])
+            if e["message"].startswith("REPORT")]
+
+
+def wait_http(url: str, timeout_s: float = 30) -> None:
+    """Wait until `url` answers at all (any status)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            requests.get(url, timeout=2)
+            return
+        except requests.RequestException:
+            time.sleep(0.1)
+    raise TimeoutError(url)

@@ -1,0 +1,1 @@
+"""Small Lambda handlers the notebooks deploy to the local AWS to show one behaviour each (not the app)."""
