@@ -9,7 +9,7 @@ from flask import Flask
 from routes import GatewayCatalog
 
 from videocatalog import config
-from videocatalog.adapters.http_peer import Peer
+from videocatalog.adapters.http_retry import RetryingPeer as Peer
 from videocatalog.web import install_error_handlers
 from videocatalog.web.api import register_api
 from videocatalog.web.faults import install_faults

@@ -20,14 +20,14 @@ from health import serve_health
 
 from videocatalog import config, pipeline
 from videocatalog.adapters.http_data import HttpBlobStore, HttpRepository
-from videocatalog.adapters.http_peer import Peer
+from videocatalog.adapters.http_retry import RetryingPeer as Peer
 from videocatalog.adapters.sqs import SqsJobQueue, sqs_client
 from videocatalog.ports import Job
 from videocatalog.web.faults import parse_fault
 
 log = logging.getLogger("transcode")
-DEAD_LETTER_REASON = ("the transcoding job went to the dead-letter queue: it was delivered as often as the queue "
-                      "allows and never finished (its workers stopped mid-job)")
+DEAD_LETTER_REASON = ("transcoding never finished: the job was delivered as often as the queue allows (its "
+                      "worker failed or stopped each time) and went to the dead-letter queue")
 
 
 def lease_s() -> float:

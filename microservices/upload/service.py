@@ -18,7 +18,7 @@ from flask import Flask, request
 from videocatalog import config
 from videocatalog.adapters.filesystem import FilesystemBlobStore
 from videocatalog.adapters.http_data import HttpRepository
-from videocatalog.adapters.http_peer import Peer
+from videocatalog.adapters.http_retry import RetryingPeer as Peer
 from videocatalog.adapters.sqs import SqsJobQueue, sqs_client
 from videocatalog.errors import Conflict, PayloadTooLarge
 from videocatalog.service import Catalog

@@ -102,7 +102,7 @@ def up(backend: str | None = None, release: str = "v1") -> str:
         from .. import containers
 
         backend = "docker" if containers.engine_available() else "process"
-    variables = {"WORKSHOP_STATE_DIR": str(config.state_dir())}
+    variables = {**ms_spec.referenced_environment(), "WORKSHOP_STATE_DIR": str(config.state_dir())}
     services, settings = ms_spec.load(variables)
     busy = [f"{s.name}:{s.port}" for s in services.values() if not procs.port_is_free(s.port)]
     if busy:

@@ -83,6 +83,12 @@ def _service(name: str, raw: dict[str, Any]) -> Service:
                    stop_grace_s=_duration_s(raw.get("stop_grace_period"), 10.0))
 
 
+def referenced_environment(path: Path = COMPOSE_FILE) -> dict[str, str]:
+    """The variables the compose file refers to that are set now (saved at `up`, so later calls agree)."""
+    names = {match.group(1) for match in _VAR.finditer(path.read_text())}
+    return {name: os.environ[name] for name in sorted(names) if os.environ.get(name)}
+
+
 def load(variables: dict[str, str] | None = None, path: Path = COMPOSE_FILE) -> tuple[dict[str, Service], dict]:
     """The services in start order (dependencies first) and the `x-workshop` settings."""
     raw = interpolate(yaml.safe_load(path.read_text()), variables or {})

@@ -1,0 +1,55 @@
+"""A transcode worker killed mid-job: its job comes back when the SQS lease ends, and the video gets ready."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+from conftest import worker_status
+
+from workshop.archs import microservices
+
+
+def kill(system, record: dict) -> None:
+    """Kill a worker instance outright, the way a crash or an OOM kill would (no SIGTERM, no cleanup)."""
+    if system.backend == "docker":
+        from workshop import containers
+
+        containers.client().containers.get(record["container"]).kill()
+    else:
+        os.killpg(record["pid"], signal.SIGKILL)
+
+
+def busy_worker(system, video_id: str, timeout_s: float = 60) -> tuple[str, dict]:
+    """The worker instance that is transcoding `video_id`, once one is."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for name, record in system.instances("transcode").items():
+            status = worker_status(record)
+            if status and status.get("busy") == video_id:
+                return name, record
+        time.sleep(0.1)
+    raise AssertionError(f"no worker took the job of {video_id} within {timeout_s} s")
+
+
+def test_killed_worker_job_is_redelivered_and_video_gets_ready(system, clip):
+    assert len(microservices.scale("transcode", 2)) == 2
+    video = system.create("crash-test")
+    system.upload(video, clip)
+    name, record = busy_worker(system, video["id"])
+    time.sleep(1.0)  # let it get into ffmpeg
+    kill(system, record)
+    at_kill = system.video(video["id"])
+    assert at_kill["status"] == "processing", "the job finished before the worker could be killed"
+    survivor = next(r for n, r in system.instances("transcode").items() if n != name)
+    done_before = worker_status(survivor)["jobs_done"]
+
+    settled = system.wait_settled(video["id"], timeout_s=180)
+
+    assert settled["status"] == "ready", settled["error"]
+    assert {r["status"] for r in settled["renditions"]} <= {"ready", "skipped"}
+    assert worker_status(survivor)["jobs_done"] == done_before + 1  # the other worker finished it
+    # The dead instance is replaced by scale, which counts only live ones.
+    names = microservices.scale("transcode", 1)
+    assert len(names) == 1 and name not in names
