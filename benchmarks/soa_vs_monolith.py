@@ -23,24 +23,18 @@ from statistics import quantiles
 import psutil
 import requests
 
-from videocatalog.auth import make_token
 from workshop import procs
 from workshop.archs import load as load_arch
+from workshop.client import CatalogClient
 
 ENDPOINTS = ("GET /videos", "GET /videos/{id}")
 
 
 def seed(base: str, count: int) -> list[str]:
     """Create `count` videos (titles, descriptions, tags) and return their ids."""
-    headers, ids = {"Authorization": f"Bearer {make_token()}"}, []
-    with requests.Session() as http:
-        for i in range(count):
-            body = {"title": f"Benchmark video {i}", "description": "A seeded video. " * 5,
-                    "tags": ["bench", f"group-{i % 5}"]}
-            resp = http.post(f"{base}/videos", json=body, headers=headers, timeout=30)
-            resp.raise_for_status()
-            ids.append(resp.json()["id"])
-    return ids
+    client = CatalogClient(base)
+    return [client.create(f"Benchmark video {i}", "A seeded video. " * 5, ["bench", f"group-{i % 5}"])["id"]
+            for i in range(count)]
 
 
 def drive(base: str, paths: list[str], threads: int, seconds: float) -> dict:
