@@ -134,9 +134,9 @@ def report(results: dict[str, dict[str, dict]]) -> dict[str, dict]:
     return ratios
 
 
-def isolate() -> None:
+def isolate(state_dir: str) -> None:
     """Private state and free ports, so a running monolith or SOA (or another run) is never disturbed."""
-    os.environ["WORKSHOP_STATE_DIR"] = tempfile.mkdtemp(prefix="bench-soa-vs-monolith-")
+    os.environ["WORKSHOP_STATE_DIR"] = state_dir
     os.environ["WORKSHOP_MONOLITH_PORT"] = str(procs.free_port())
     for tier in ("presentation", "logic", "data"):
         os.environ[f"WORKSHOP_SOA_{tier.upper()}_PORT"] = str(procs.free_port())
@@ -154,8 +154,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.quick:
         args.duration, args.warmup, args.threads, args.videos = 3.0, 1.0, 4, 20
-    isolate()
-    results = {arch: measure(arch, args) for arch in ("monolith", "soa")}
+    with tempfile.TemporaryDirectory(prefix="bench-soa-vs-monolith-") as state_dir:
+        isolate(state_dir)
+        results = {arch: measure(arch, args) for arch in ("monolith", "soa")}
     ratios = report(results)
     if args.json:
         meta = {"args": {k: str(v) for k, v in vars(args).items()}, "cores": os.cpu_count(), "time": time.time()}
