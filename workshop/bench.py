@@ -43,6 +43,7 @@ class BenchConfig:
     coldstart_repeats: int = 10
     saturation_s: int = 10  # per tool and round
     saturation_users: int = 32
+    backend: str | None = None  # microservices: docker or process (None: the module's default)
 
     @classmethod
     def quick_mode(cls, out: Path, names: list[str], seed_: int = 42) -> BenchConfig:
@@ -90,7 +91,7 @@ def run_arch(name: str, cfg: BenchConfig) -> dict:
     try:
         log(f"{name}: up")
         started = time.monotonic()
-        url = module.up()
+        url = module.up(backend=cfg.backend) if cfg.backend else module.up()
         info = procs.load_arch(name) or {}
         result.update(url=url, backend=info.get("backend"), release=info.get("release", "v1"),
                       up_s=round(time.monotonic() - started, 2), stage="seed")
@@ -121,7 +122,11 @@ def run_arch(name: str, cfg: BenchConfig) -> dict:
         log(f"{name}: FAILED at {result['stage']}: {result['reason']}")
     finally:
         log(f"{name}: down")
-        module.down()
+        try:
+            module.down()
+        except Exception as exc:  # keep going: the other architectures and the report still matter
+            result["down_error"] = f"{type(exc).__name__}: {exc}"
+            log(f"{name}: down FAILED ({result['down_error']}); check `workshop status`")
         metadata.write(folder, metadata.collect(name, result.get("backend"), result.get("release", "v1"),
                                                 cfg.as_dict(), cfg.seed))
         (folder / "result.json").write_text(json.dumps(result, indent=2, default=str))

@@ -40,6 +40,8 @@ def warnings(bench: dict) -> list[str]:
     for arch, res in bench.get("archs", {}).items():
         if res.get("status") != "ok":
             out.append(f"{arch}: {res.get('status')} at {res.get('stage')}: {res.get('reason', '')}")
+        if res.get("down_error"):
+            out.append(f"{arch}: bringing it down failed ({res['down_error']}): check `workshop status`")
         for step in ("load", "saturation"):
             resources = (res.get(step) or {}).get("resources") or {}
             if resources.get("locust_was_limit"):
