@@ -108,10 +108,17 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Redraw the charts and rebuild report.html of a bench folder."""
-    from . import charts, report
+    from . import charts, costrun, report
 
-    charts.make_all(Path(args.folder))
-    print(report.build(Path(args.folder)))
+    out = Path(args.folder)
+    if not (out / "bench.json").exists():
+        # A bench that was killed before its end: assemble what each architecture wrote.
+        results = {a: json.loads((out / a / "result.json").read_text()) for a in archs.ARCHITECTURES
+                   if (out / a / "result.json").exists()}
+        bench = {"archs": results, "interrupted": True, "cost": costrun.write(out, results)}
+        (out / "bench.json").write_text(json.dumps(bench, indent=2, default=str))
+    charts.make_all(out)
+    print(report.build(out))
     return 0
 
 

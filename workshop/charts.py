@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sys
 from pathlib import Path
 
 import matplotlib
@@ -153,7 +154,13 @@ def make_all(out: Path) -> list[dict]:
                               ("resources", "CPU: system under test vs Locust", resources),
                               ("saturation", "Locust vs wrk", saturation), ("coldstart", "Cold start", coldstart),
                               ("lambda_study", "Lambda cold vs warm", lambda_study), ("cost", "Cost", cost_chart)):
-        if draw(out, folder / f"{name}.png"):
+        try:
+            drawn = draw(out, folder / f"{name}.png")
+        except Exception as exc:  # one odd data file must not cost the whole report
+            print(f"chart {name} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+            plt.close("all")
+            continue
+        if drawn:
             made.append({"file": f"charts/{name}.png", "title": title, "kind": name})
     for d in arch_dirs(out):
         for rb in sorted(d.glob("rollback-*")):
