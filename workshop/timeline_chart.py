@@ -14,8 +14,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 from .scenarios import history  # noqa: E402
 from .scenarios.monitor import percentile  # noqa: E402
 
-MARKERS = {"deploy": ("bad release", "tab:red"), "detected": ("detected", "tab:orange"),
-           "rollback": ("rollback", "tab:green"), "recovered": ("recovered", "tab:blue")}
+MARKERS = {"deploy": ("deploy bad", "tab:red"), "deployed": ("bad live", "darkred"),
+           "detected": ("detected", "tab:orange"), "rollback": ("roll back", "tab:green"),
+           "rolled_back": ("good live", "darkgreen"), "recovered": ("recovered", "tab:blue")}
 
 
 def monitor_bins(folder: Path, t0: float) -> list[tuple[float, float, float]]:
@@ -40,21 +41,24 @@ def rollback_chart(folder: Path, dest: Path, arch: str) -> Path | None:
     loc = [s for s in history.aggregate_series(folder) if s["t"] >= t0 - 1]
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 4.8), sharex=True)
     top.plot([m[0] for m in mon], [100 * m[1] for m in mon], label="monitor (GET /videos/{id})", drawstyle="steps-post")
-    top.plot([s["t"] - t0 for s in loc], [100 * s["error_rate"] for s in loc], label="Locust, all endpoints",
-             alpha=0.8)
+    top.plot([s["t"] - t0 for s in loc], [100 * s["error_rate"] for s in loc], alpha=0.8,
+             label="Locust, all endpoints (per second)")
     top.set_ylabel("errors %")
     bottom.plot([m[0] for m in mon], [m[2] for m in mon], label="monitor p99", drawstyle="steps-post")
     bottom.plot([s["t"] - t0 for s in loc], [s["p99_ms"] or 0 for s in loc], label="Locust p99 (10 s window)",
                 alpha=0.8)
     bottom.set_ylabel("p99 (ms)")
     bottom.set_xlabel("seconds since the scenario started")
-    for key, (label, color) in MARKERS.items():
+    top.set_ylim(0, max(5.0, top.get_ylim()[1]) * 1.25)  # room for the labels
+    for i, (key, (label, color)) in enumerate(MARKERS.items()):
         when = summary["events"].get(key)
         if when is not None:
             for ax in (top, bottom):
                 ax.axvline(when, color=color, linestyle="--", linewidth=1)
-            top.annotate(label, (when, top.get_ylim()[1]), rotation=90, va="top", ha="right", fontsize=7, color=color)
-    top.legend(fontsize=7, loc="upper left")
+            # Stagger the labels: detection and rollback often fall in the same instant.
+            top.annotate(label, (when, top.get_ylim()[1] * (0.97 - 0.13 * (i % 3))), va="top", ha="left",
+                         fontsize=7, color=color)
+    top.legend(fontsize=7, loc="center left")
     bottom.legend(fontsize=7, loc="upper left")
     top.set_title(f"{arch}: {summary['fault']} on {summary['component']}")
     fig.tight_layout()

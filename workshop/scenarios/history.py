@@ -24,15 +24,22 @@ def _float(value: str) -> float | None:
 
 
 def aggregate_series(folder: Path) -> list[dict]:
-    """One row per second: t, users, rps, failures/s, error rate, p50, p95, p99 (Locust's current window)."""
-    out = []
+    """One row per reported second: t, users, rps, failures/s and error rate of that second (from the running
+    totals; Locust's own Requests/s is smoothed), and p50/p95/p99 (Locust's current window)."""
+    out: list[dict] = []
+    last_t, last_req, last_fail = None, 0.0, 0.0
     for row in _rows(folder):
         if row["Name"] != "Aggregated":
             continue
-        rps, fps = _float(row["Requests/s"]) or 0.0, _float(row["Failures/s"]) or 0.0
-        out.append({"t": float(row["Timestamp"]), "users": int(row["User Count"]), "rps": rps, "fps": fps,
-                    "error_rate": fps / rps if rps else 0.0, "p50_ms": _float(row["50%"]),
-                    "p95_ms": _float(row["95%"]), "p99_ms": _float(row["99%"])})
+        t = float(row["Timestamp"])
+        req, fail = _float(row["Total Request Count"]) or 0.0, _float(row["Total Failure Count"]) or 0.0
+        if last_t is not None and t > last_t:
+            d_req, d_fail = req - last_req, fail - last_fail
+            out.append({"t": t, "users": int(row["User Count"]), "rps": d_req / (t - last_t),
+                        "fps": d_fail / (t - last_t), "error_rate": d_fail / d_req if d_req else 0.0,
+                        "p50_ms": _float(row["50%"]), "p95_ms": _float(row["95%"]), "p99_ms": _float(row["99%"])})
+        if last_t is None or t > last_t:
+            last_t, last_req, last_fail = t, req, fail
     return out
 
 
