@@ -45,14 +45,19 @@ def warnings(bench: dict) -> list[str]:
         for step in ("load", "saturation"):
             resources = (res.get(step) or {}).get("resources") or {}
             if resources.get("locust_was_limit"):
-                out.append(f"{arch} ({step}): a Locust process used {resources['locust_busiest_process_cpu_median']}% "
-                           "of a core (median): Locust, not the system, may have been the limit. Use --processes.")
+                out.append(f"{arch} ({step}): a Locust process ran {resources['locust_busiest_process_cpu_median']}% "
+                           f"and waited for a CPU {resources.get('locust_busiest_process_wait_median', 0)}% of "
+                           "the time (medians): Locust, not the system, may have been the limit. Use --processes "
+                           "or a less busy machine.")
     sat = (bench.get("archs", {}).get("monolith") or {}).get("saturation") or {}
     if sat.get("wrk") and sat["locust"]["rps"] < 0.8 * sat["wrk"]["rps"]:
-        busy = (sat.get("resources") or {}).get("locust_busiest_process_cpu_median", 0)
-        why = ("Locust was the limit of the saturation test; raise --processes" if busy > 90 else
-               f"Locust's busiest process used only {busy}% of a core, so the gap is not Locust's CPU: look at the "
-               "machine's CPU in resources.csv (it is shared) and at the Locust/wrk rounds in result.json")
+        res = sat.get("resources") or {}
+        demand = res.get("locust_busiest_process_demand_median", res.get("locust_busiest_process_cpu_median", 0))
+        why = (f"Locust wanted {demand}% of a core (running + waiting for a CPU): it was the limit of the "
+               "saturation test; use --processes, or a machine with a free core for the load generator"
+               if demand > 90 else
+               f"Locust wanted only {demand}% of a core (running + waiting), so the gap is not Locust's CPU: look "
+               "at the machine's CPU in resources.csv (it is shared) and at the rounds in result.json")
         out.append(f"Locust reached {sat['locust']['rps']:.0f} req/s on GET /videos, wrk {sat['wrk']['rps']:.0f}: "
                    f"{why}.")
     if bench.get("interrupted"):

@@ -43,7 +43,7 @@ def locust_files(folder: Path, rps: float, p99: float, fails_from: int = 99) -> 
 def resources(folder: Path, locust_cpu: float) -> None:
     rows = [[T0 + s / 2, g, g, pid, cpu, 50] for s in range(1, 20)
             for g, pid, cpu in (("sut", 10, 80.0), ("locust", 11, locust_cpu), ("machine", 0, 150.0))]
-    _csv(folder / "resources.csv", ["t", "group", "name", "pid", "cpu_percent", "rss_mb"], rows)
+    _csv(folder / "resources.csv", ["t", "group", "name", "pid", "cpu_percent", "rss_mb"], rows)  # pre-wait format
 
 
 def rollback_folder(folder: Path) -> dict:
@@ -72,6 +72,7 @@ def make(out: Path, locust_cpu: float = 20.0) -> dict:
                                                                                ["monolith", 1, 0.29]])
     limit = locust_cpu > 90
     res = {"locust": {"cpu_percent_mean": locust_cpu}, "locust_busiest_process_cpu_median": locust_cpu,
+           "locust_busiest_process_wait_median": 0.0, "locust_busiest_process_demand_median": locust_cpu,
            "locust_was_limit": limit}
     result = {"arch": "monolith", "status": "ok", "stage": "done", "components": ["monolith"],
               "load": {"total": {"requests": 1200, "failures": 6, "rps": 123.4, "error_rate": 0.005, "p50_ms": 21.75,

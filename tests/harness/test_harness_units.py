@@ -87,7 +87,7 @@ def test_sampler_tells_a_busy_process_from_an_idle_one():
     summary = sampler.summarize(s.rows)
     # The machine is shared, so the spinner may get far less than a core; it still beats a sleeper.
     assert summary["sut"]["cpu_percent_mean"] > 5 + summary["locust"]["cpu_percent_mean"]
-    assert summary["locust_was_limit"] is False
+    assert summary["locust_was_limit"] is False  # the sleeper neither runs nor waits for a CPU
     assert any(r["group"] == "machine" for r in s.rows)
 
 
@@ -97,3 +97,13 @@ def test_harness_never_imports_locust_or_gevent():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"  # Locust's monkey-patching would hang a Jupyter kernel
+
+
+def test_a_starved_locust_counts_as_the_limit():
+    rows = [{"t": float(t), "group": "locust", "name": "locust", "pid": 5, "cpu_percent": 30.0,
+             "wait_percent": 65.0, "rss_mb": 50.0} for t in range(5)]
+    summary = sampler.summarize(rows)
+    assert summary["locust_busiest_process_cpu_median"] == 30.0
+    assert summary["locust_was_limit"] is True  # it wanted 95% of a core, it got 30%
+    rows = [{**r, "wait_percent": 5.0} for r in rows]
+    assert sampler.summarize(rows)["locust_was_limit"] is False
