@@ -84,25 +84,54 @@ def alive(pid: int) -> bool:
         return True
 
 
-def stop(arch: str, name: str, timeout_s: float = 10) -> None:
-    """Stop one recorded process and its whole process group: TERM, then KILL after the timeout."""
+def stop(arch: str, name: str, timeout_s: float = 20) -> None:
+    """Stop one recorded process gracefully, then whatever is left of its process group."""
     path = run_dir(arch) / f"{name}.json"
     if not path.exists():
         return
     pid = json.loads(path.read_text())["pid"]
-    for sig, wait in ((signal.SIGTERM, timeout_s), (signal.SIGKILL, 5)):
-        try:
-            os.killpg(pid, sig)
-        except ProcessLookupError:
-            break
-        deadline = time.monotonic() + wait
-        while time.monotonic() < deadline and alive(pid):
-            _reap(pid)
-            time.sleep(0.05)
-        if not alive(pid):
+    # The leader alone first (a gunicorn master stops its workers in order). A TERM to the whole group at
+    # once would also kill a running ffmpeg under a live worker, which would record a failed rendition.
+    _signal_and_wait(lambda sig: os.kill(pid, sig), lambda: alive(pid), signal.SIGTERM, timeout_s, pid)
+    for sig, wait in ((signal.SIGTERM, 5.0), (signal.SIGKILL, 5.0)):  # orphans, or a leader that would not stop
+        if not _signal_and_wait(lambda s: os.killpg(pid, s), lambda: _group_alive(pid), sig, wait, pid):
             break
     _reap(pid)
     path.unlink(missing_ok=True)
+
+
+def _signal_and_wait(send, is_alive, sig: int, wait_s: float, pid: int) -> bool:
+    """Send `sig`, wait until `is_alive()` is false; False when there was nothing left to signal."""
+    try:
+        send(sig)
+    except ProcessLookupError:
+        return False
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline and is_alive():
+        _reap(pid)
+        time.sleep(0.05)
+    return True
+
+
+def _group_alive(pgid: int) -> bool:
+    """True while any process of the group is left (zombies of ours are reaped on the way)."""
+    _reap(pgid)
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return any(_pgid_of(p) == pgid and alive(p) for p in _pids())
+
+
+def _pids() -> list[int]:
+    return [int(d) for d in os.listdir("/proc") if d.isdigit()]
+
+
+def _pgid_of(pid: int) -> int | None:
+    try:
+        return os.getpgid(pid)
+    except OSError:
+        return None
 
 
 def _reap(pid: int) -> None:

@@ -7,8 +7,6 @@ serving; during the gap the tiers above it answer 503 `unavailable`, which is wh
 from __future__ import annotations
 
 import os
-import signal
-import time
 
 from .. import procs
 
@@ -56,23 +54,7 @@ def start_tier(tier: str, release: str = "v1", extra_env: dict[str, str] | None 
 
 def stop_tier(tier: str, timeout_s: float = 20) -> None:
     """Stop one tier gracefully: its gunicorn master first, then whatever is left of its process group."""
-    record = procs.records(NAME).get(tier)
-    if record and procs.alive(record["pid"]):
-        # The master alone first: it stops its workers, whose transcoder thread dies with them. A TERM to the
-        # whole group would also kill a running ffmpeg under a live worker, which records a failed rendition.
-        os.kill(record["pid"], signal.SIGTERM)
-        deadline = time.monotonic() + timeout_s
-        while procs.alive(record["pid"]) and time.monotonic() < deadline:
-            _reap(record["pid"])
-            time.sleep(0.05)
-    procs.stop(NAME, tier)  # an orphaned ffmpeg, or a master that would not stop
-
-
-def _reap(pid: int) -> None:
-    try:
-        os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass  # not our child (started by another `workshop` command): init reaps it
+    procs.stop(NAME, tier, timeout_s)
 
 
 def _record(tier_ports: dict[str, int], releases: dict[str, str]) -> None:
