@@ -53,11 +53,15 @@ def warnings(bench: dict) -> list[str]:
     if sat.get("wrk") and sat["locust"]["rps"] < 0.8 * sat["wrk"]["rps"]:
         res = sat.get("resources") or {}
         demand = res.get("locust_busiest_process_demand_median", res.get("locust_busiest_process_cpu_median", 0))
-        why = (f"Locust wanted {demand}% of a core (running + waiting for a CPU): it was the limit of the "
-               "saturation test; use --processes, or a machine with a free core for the load generator"
-               if demand > 90 else
-               f"Locust wanted only {demand}% of a core (running + waiting), so the gap is not Locust's CPU: look "
-               "at the machine's CPU in resources.csv (it is shared) and at the rounds in result.json")
+        if demand > 90:
+            why = (f"Locust wanted {demand}% of a core (running + waiting for a CPU): it was the limit of the "
+                   "saturation test; use --processes, or a machine with a free core for the load generator")
+        elif demand > 70:
+            why = (f"Locust wanted {demand}% of a core (running + waiting for a CPU): close to its limit, so part "
+                   "of the gap is the load generator; on a machine with a free core use --processes")
+        else:
+            why = (f"Locust wanted only {demand}% of a core (running + waiting), so the gap is not Locust's CPU: "
+                   "look at the machine's CPU in resources.csv (it is shared) and at the rounds in result.json")
         out.append(f"Locust reached {sat['locust']['rps']:.0f} req/s on GET /videos, wrk {sat['wrk']['rps']:.0f}: "
                    f"{why}.")
     if bench.get("interrupted"):
