@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
+import io
 import json
 import os
 import signal
@@ -85,9 +87,12 @@ def start(arch: str, backend: str | None = None, release: str = "v1") -> Running
     module = archs.load(arch)
     module.down()  # a re-run, or a kernel that died: never two copies, never orphans
     _RUNNING.pop(arch, None)
+    chatter = io.StringIO()  # deploy steps printed by up(): shown only when it fails
     try:
-        url = module.up(backend=backend, release=release)
+        with contextlib.redirect_stdout(chatter):
+            url = module.up(backend=backend, release=release)
     except BaseException:
+        print(chatter.getvalue()[-4000:])
         module.down()
         raise
     running = Running(arch, url, backend)
