@@ -96,7 +96,9 @@ def run_arch(name: str, cfg: BenchConfig) -> dict:
         result.update(url=url, backend=info.get("backend"), release=info.get("release", "v1"),
                       up_s=round(time.monotonic() - started, 2), stage="seed")
         log(f"{name}: up in {result['up_s']}s at {url}; seeding {cfg.seed_videos} videos and one clip")
-        result["seed"] = seed.seed(url, cfg.seed_videos, cfg.seed)
+        result["seed"] = seed.seed(url, cfg.seed_videos, cfg.seed, timeout_s=30 if cfg.quick else 120)
+        if result["seed"]["upload"]["status"] != "ready":
+            log(f"{name}: the seed clip is {result['seed']['upload']['status']} (no transcoding figure)")
         result["stage"] = "load"
         log(f"{name}: load, {cfg.load.shape} {cfg.load.users} users for {cfg.load.duration_s}s")
         result["load"] = loadrun.run_load(url, folder / "load", cfg.load, module.pids)

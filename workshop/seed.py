@@ -41,16 +41,19 @@ def upload_clip(base_url: str, timeout_s: float = 120) -> dict:
         start = time.monotonic()
         client.upload(video, clip)
     acknowledged = time.monotonic()
-    settled = client.wait_settled(video["id"], timeout_s)
-    return {"video_id": video["id"], "status": settled["status"], "bytes": size, "clip_seconds": CLIP["seconds"],
+    try:
+        status = client.wait_settled(video["id"], timeout_s)["status"]
+    except TimeoutError:  # a stuck pipeline is a finding, not a reason to skip the rest of the bench
+        status = f"not settled after {timeout_s:.0f}s"
+    return {"video_id": video["id"], "status": status, "bytes": size, "clip_seconds": CLIP["seconds"],
             "clip_size": f"{CLIP['width']}x{CLIP['height']}", "upload_s": round(acknowledged - start, 3),
             "ack_to_ready_s": round(time.monotonic() - acknowledged, 3)}
 
 
-def seed(base_url: str, count: int = 30, seed: int = 42, with_upload: bool = True) -> dict:
+def seed(base_url: str, count: int = 30, seed: int = 42, with_upload: bool = True, timeout_s: float = 120) -> dict:
     """Create `count` videos and optionally one uploaded, transcoded clip; returns what was made."""
     ids = create_videos(base_url, count, seed)
     out: dict = {"video_ids": ids, "count": count, "seed": seed}
     if with_upload:
-        out["upload"] = upload_clip(base_url)
+        out["upload"] = upload_clip(base_url, timeout_s)
     return out
