@@ -1,0 +1,72 @@
+"""Deploy / teardown entry points used by `workshop` (local AWS or a real account, with a dry run)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from videocatalog import config
+
+from . import deployer, teardown
+from .aws import Target
+from .stack import Stack
+
+
+def build_dir() -> Path:
+    """Where the zips are built (the ffmpeg layer is cached there between deploys)."""
+    return config.state_dir() / "build" / "serverless"
+
+
+def _stack(t: Target, release: str, dry_run: bool = False) -> Stack:
+    account = "123456789012" if dry_run and t.kind == "local" else t.account()
+    return Stack(deployer.stack_params(release), account, t.region)
+
+
+def base_url(t: Target, api_id: str, stage: str) -> str:
+    """The public URL of the HTTP API's stage."""
+    if t.kind == "local":
+        return f"{t.endpoint}/_aws/execute-api/{api_id}/{stage}"
+    return f"https://{api_id}.execute-api.{t.region}.amazonaws.com/{stage}"
+
+
+def deploy_local(endpoint: str, release: str = "v1") -> dict[str, Any]:
+    """Deploy the template to the local AWS at `endpoint`; returns the outputs (base_url included)."""
+    return run_deploy(Target("local", endpoint), release)
+
+
+def run_deploy(t: Target, release: str = "v1", dry_run: bool = False) -> dict[str, Any]:
+    """Deploy (or print the plan of) the whole template to the target."""
+    stack = _stack(t, release, dry_run)
+    if dry_run:
+        for line in deployer.plan(stack):
+            print(line)
+        return {}
+    outputs = deployer.deploy(t, stack, build_dir(), log=lambda m: print(f"deploy: {m}", flush=True))
+    outputs["base_url"] = base_url(t, outputs["api_id"], outputs["stage"])
+    outputs["endpoint"] = t.endpoint
+    deployer.save_outputs(config.state_dir() / "run" / "serverless" / f"outputs-{t.kind}.json", outputs)
+    return outputs
+
+
+def run_teardown(t: Target, dry_run: bool = False) -> list[str]:
+    """Remove every declared resource from the target and return what is still there (nothing, normally)."""
+    stack = _stack(t, "v1", dry_run)
+    if dry_run:
+        for r in reversed(stack.resources):
+            print(f"delete   {r.type} {r.name or r.logical}")
+        print(f"delete   AWS::S3::Bucket {stack.artifacts_bucket()} (code artifacts)")
+        return []
+    teardown.teardown(t, stack, log=lambda m: print(f"teardown: {m}", flush=True))
+    return teardown.leftovers(t, stack)
+
+
+def target(kind: str, endpoint: str | None = None) -> Target:
+    """The deploy target: `local` (the running local AWS unless an endpoint is given) or `aws`."""
+    if kind == "aws":
+        return Target("aws", region=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"))
+    if endpoint is None:
+        from workshop import procs
+
+        endpoint = (procs.load_arch("serverless") or {}).get("endpoint")
+    return Target("local", endpoint)

@@ -1,0 +1,39 @@
+"""python -m serverless.deploy.local_aws --port N --state-dir DIR: the platform's local AWS plus the S3 edge.
+
+The same as `python -m workshop.localaws serve`, with upload_guard.UploadGuard wrapped around moto so
+presigned URLs are checked and the contract's upload rules (413, 409) hold for the serverless app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+
+from workshop.localaws import start_local_aws
+
+from .upload_guard import UploadGuard
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start the local AWS with the upload guard; block until SIGTERM/SIGINT, then stop everything."""
+    parser = argparse.ArgumentParser(prog="python -m serverless.deploy.local_aws")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--state-dir", required=True)
+    args = parser.parse_args(argv)
+    done = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: done.set())
+    aws = start_local_aws(args.state_dir, args.port or None)
+    try:
+        aws.front.moto_app = UploadGuard(aws.front.moto_app)  # Front forwards every non-Lambda request here
+        print(f"AWS_ENDPOINT_URL={aws.endpoint}", flush=True)
+        done.wait()
+    finally:
+        aws.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

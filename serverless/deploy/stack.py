@@ -1,0 +1,93 @@
+"""The stack the template declares: physical names, ARNs known in advance, and the order of creation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .template import Context, load, merged_function, parameters, resolve
+
+# Dependency order: roles before functions, data stores before the functions that name them, functions
+# before their event sources and the APIs that route to them. Teardown walks it backwards.
+ORDER = [
+    "AWS::IAM::Role", "AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::Kinesis::Stream", "AWS::SNS::Topic",
+    "AWS::SQS::Queue", "AWS::SQS::QueuePolicy", "AWS::SNS::Subscription", "AWS::Serverless::LayerVersion",
+    "AWS::Serverless::Function", "AWS::Serverless::HttpApi", "AWS::ApiGateway::RestApi",
+    "AWS::ApiGateway::Resource", "AWS::ApiGateway::Method", "AWS::ApiGateway::Stage",
+]
+NAME_PROPERTY = {
+    "AWS::IAM::Role": "RoleName", "AWS::DynamoDB::Table": "TableName", "AWS::S3::Bucket": "BucketName",
+    "AWS::Kinesis::Stream": "Name", "AWS::SNS::Topic": "TopicName", "AWS::SQS::Queue": "QueueName",
+    "AWS::Serverless::Function": "FunctionName", "AWS::Serverless::LayerVersion": "LayerName",
+    "AWS::Serverless::HttpApi": "Name", "AWS::ApiGateway::RestApi": "Name",
+}
+
+
+@dataclass
+class Resource:
+    """One declared resource with its physical name (when it has one)."""
+
+    logical: str
+    type: str
+    props: dict[str, Any]
+    name: str | None
+
+
+class Stack:
+    """The template, its parameters and what every resource will be called in one account and region."""
+
+    def __init__(self, params: dict[str, Any], account: str, region: str, template: dict[str, Any] | None = None):
+        self.template = template or load()
+        self.ctx = Context(parameters(self.template, params), account, region)
+        self.resources: list[Resource] = []
+        for logical, spec in (self.template.get("Resources") or {}).items():
+            props = spec.get("Properties") or {}
+            if spec["Type"] == "AWS::Serverless::Function":
+                props = merged_function(self.template, props)
+            name_prop = NAME_PROPERTY.get(spec["Type"])
+            name = resolve(props[name_prop], self.ctx) if name_prop and name_prop in props else None
+            self.resources.append(Resource(logical, spec["Type"], props, name))
+            self._known(logical, spec["Type"], name)
+        self.resources.sort(key=lambda r: ORDER.index(r.type))
+
+    def _known(self, logical: str, kind: str, name: str | None) -> None:
+        # Values that follow from names alone, so resources can name each other before they exist.
+        acct, region, refs, attrs = self.ctx.account, self.ctx.region, self.ctx.refs, self.ctx.attrs
+        arn = {
+            "AWS::IAM::Role": f"arn:aws:iam::{acct}:role/{name}",
+            "AWS::DynamoDB::Table": f"arn:aws:dynamodb:{region}:{acct}:table/{name}",
+            "AWS::S3::Bucket": f"arn:aws:s3:::{name}",
+            "AWS::Kinesis::Stream": f"arn:aws:kinesis:{region}:{acct}:stream/{name}",
+            "AWS::SNS::Topic": f"arn:aws:sns:{region}:{acct}:{name}",
+            "AWS::SQS::Queue": f"arn:aws:sqs:{region}:{acct}:{name}",
+            "AWS::Serverless::Function": f"arn:aws:lambda:{region}:{acct}:function:{name}",
+        }.get(kind)
+        if arn:
+            attrs[(logical, "Arn")] = arn
+        if kind == "AWS::SNS::Topic":
+            refs[logical], attrs[(logical, "TopicName")] = arn, name
+        elif kind == "AWS::SQS::Queue":
+            attrs[(logical, "QueueName")] = name  # Ref (the URL) is known once the queue exists
+        elif kind in ("AWS::IAM::Role", "AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::Kinesis::Stream",
+                      "AWS::Serverless::Function"):
+            refs[logical] = name
+
+    def of_type(self, kind: str) -> list[Resource]:
+        """The declared resources of one type, in template order."""
+        return [r for r in self.resources if r.type == kind]
+
+    def get(self, logical: str) -> Resource:
+        """The resource with that logical id."""
+        return next(r for r in self.resources if r.logical == logical)
+
+    def resolve(self, value: Any) -> Any:
+        """Resolve intrinsics against what is known now."""
+        return resolve(value, self.ctx)
+
+    @property
+    def prefix(self) -> str:
+        return str(self.ctx.params.get("Prefix", "videocatalog"))
+
+    def artifacts_bucket(self) -> str:
+        """Where the deployer uploads code zips (SAM's managed bucket plays this part for `sam deploy`)."""
+        return f"{self.prefix}-artifacts-{self.ctx.account}-{self.ctx.region}"

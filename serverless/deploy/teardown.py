@@ -1,0 +1,114 @@
+"""Remove everything the template declares (newest dependencies first), then prove it by listing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .aws import Target, error_code
+from .stack import Stack
+
+GONE = ("ResourceNotFoundException", "NoSuchEntity", "NoSuchBucket", "NotFoundException", "NotFound",
+        "AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist", "404")
+
+
+def _quietly(fn: Callable[[], Any]) -> None:
+    try:
+        fn()
+    except Exception as exc:
+        if error_code(exc) not in GONE:
+            raise
+
+
+def _empty_bucket(t: Target, name: str) -> None:
+    s3 = t.client("s3")
+    for page in s3.get_paginator("list_object_versions").paginate(Bucket=name):
+        doomed = [{"Key": o["Key"], "VersionId": o["VersionId"]}
+                  for o in page.get("Versions", []) + page.get("DeleteMarkers", [])]
+        if doomed:
+            s3.delete_objects(Bucket=name, Delete={"Objects": doomed, "Quiet": True})
+
+
+def _function(t: Target, name: str) -> None:
+    lam = t.client("lambda")
+    for esm in lam.list_event_source_mappings(FunctionName=name).get("EventSourceMappings", []):
+        _quietly(lambda u=esm["UUID"]: lam.delete_event_source_mapping(UUID=u))
+    _quietly(lambda: lam.delete_function(FunctionName=name))  # versions and aliases go with it
+
+
+def _role(t: Target, name: str) -> None:
+    iam = t.client("iam")
+    try:
+        policies = iam.list_role_policies(RoleName=name)["PolicyNames"]
+    except Exception as exc:
+        if error_code(exc) in GONE:
+            return
+        raise
+    for policy in policies:
+        iam.delete_role_policy(RoleName=name, PolicyName=policy)
+    iam.delete_role(RoleName=name)
+
+
+def teardown(t: Target, stack: Stack, log: Callable[[str], None] = print) -> None:
+    """Delete the stack's resources; the artifacts bucket last."""
+    lam, sns, sqs, gwv2, gw = (t.client(s) for s in ("lambda", "sns", "sqs", "apigatewayv2", "apigateway"))
+    for r in reversed(stack.resources):
+        log(f"delete {r.type} {r.name or r.logical}")
+        if r.type == "AWS::Serverless::HttpApi":
+            for api in gwv2.get_apis().get("Items", []):
+                if api["Name"] == r.name:
+                    gwv2.delete_api(ApiId=api["ApiId"])
+        elif r.type == "AWS::ApiGateway::RestApi":
+            for api in gw.get_rest_apis().get("items", []):
+                if api["name"] == r.name:
+                    gw.delete_rest_api(restApiId=api["id"])
+        elif r.type == "AWS::Serverless::Function":
+            _function(t, r.name)
+        elif r.type == "AWS::Serverless::LayerVersion":
+            for v in lam.list_layer_versions(LayerName=r.name).get("LayerVersions", []):
+                lam.delete_layer_version(LayerName=r.name, VersionNumber=v["Version"])
+        elif r.type == "AWS::SNS::Topic":
+            arn = stack.ctx.attrs[(r.logical, "Arn")]
+            for sub in sns.list_subscriptions().get("Subscriptions", []):
+                if sub["TopicArn"] == arn and sub["SubscriptionArn"].startswith("arn:"):
+                    sns.unsubscribe(SubscriptionArn=sub["SubscriptionArn"])
+            sns.delete_topic(TopicArn=arn)
+        elif r.type == "AWS::SQS::Queue":
+            _quietly(lambda n=r.name: sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName=n)["QueueUrl"]))
+        elif r.type == "AWS::Kinesis::Stream":
+            _quietly(lambda n=r.name: t.client("kinesis").delete_stream(StreamName=n, EnforceConsumerDeletion=True))
+        elif r.type == "AWS::S3::Bucket":
+            _quietly(lambda n=r.name: (_empty_bucket(t, n), t.client("s3").delete_bucket(Bucket=n)))
+        elif r.type == "AWS::DynamoDB::Table":
+            _quietly(lambda n=r.name: t.client("dynamodb").delete_table(TableName=n))
+        elif r.type == "AWS::IAM::Role":
+            _role(t, r.name)
+    art = stack.artifacts_bucket()
+    _quietly(lambda: (_empty_bucket(t, art), t.client("s3").delete_bucket(Bucket=art)))
+
+
+def leftovers(t: Target, stack: Stack) -> list[str]:
+    """Whatever of the stack still exists, found by listing each service (empty when teardown worked)."""
+    names = {r.type: set() for r in stack.resources}
+    for r in stack.resources:
+        if r.name:
+            names[r.type].add(r.name)
+    s3 = {b["Name"] for b in t.client("s3").list_buckets().get("Buckets", [])}
+    found = {
+        "AWS::IAM::Role": {x["RoleName"] for x in t.client("iam").list_roles()["Roles"]},
+        "AWS::DynamoDB::Table": set(t.client("dynamodb").list_tables()["TableNames"]),
+        "AWS::S3::Bucket": s3,
+        "AWS::Kinesis::Stream": set(t.client("kinesis").list_streams()["StreamNames"]),
+        "AWS::SNS::Topic": {x["TopicArn"].rsplit(":", 1)[1] for x in t.client("sns").list_topics()["Topics"]},
+        "AWS::SQS::Queue": {u.rsplit("/", 1)[1] for u in t.client("sqs").list_queues().get("QueueUrls", [])},
+        "AWS::Serverless::Function": {f["FunctionName"] for f in t.client("lambda").list_functions()["Functions"]},
+        "AWS::Serverless::LayerVersion": {x["LayerName"] for x in t.client("lambda").list_layers()["Layers"]},
+        "AWS::Serverless::HttpApi": {x["Name"] for x in t.client("apigatewayv2").get_apis().get("Items", [])},
+        "AWS::ApiGateway::RestApi": {x["name"] for x in t.client("apigateway").get_rest_apis().get("items", [])},
+    }
+    left = [f"{kind} {name}" for kind, wanted in names.items() for name in sorted(wanted & found.get(kind, set()))]
+    if stack.artifacts_bucket() in s3:
+        left.append(f"AWS::S3::Bucket {stack.artifacts_bucket()}")
+    subs = t.client("sns").list_subscriptions().get("Subscriptions", [])
+    left += [f"AWS::SNS::Subscription {s['SubscriptionArn']}" for s in subs if stack.prefix in s["TopicArn"]]
+    return left
