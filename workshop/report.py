@@ -51,6 +51,19 @@ def rollback_rows(bench: dict) -> tuple[list[dict], list[dict]]:
     return timings, blast
 
 
+def seed_rows(bench: dict) -> list[dict]:
+    """Per architecture: the seeded catalog and the one clip's upload-to-ready time."""
+    rows = []
+    for arch, res in bench.get("archs", {}).items():
+        seeded = res.get("seed") or {}
+        upload = seeded.get("upload") or {}
+        if seeded:
+            rows.append({"arch": arch, "videos": seeded.get("count"), "clip": upload.get("clip_size"),
+                         "clip_s": upload.get("clip_seconds"), "status": upload.get("status"),
+                         "ack_to_ready_s": upload.get("ack_to_ready_s")})
+    return rows
+
+
 def coldstart_rows(bench: dict) -> list[dict]:
     """Per architecture: how a new unit was started and its start times."""
     rows = []
@@ -97,7 +110,8 @@ def build(out: Path) -> Path:
              "<h2>Cost</h2>", f"<p>{html.escape(cost.get('prices_note', ''))}</p>",
              table([{"arch": a, **v} for a, v in (cost.get("at_10M_requests") or {}).items()]),
              "<h3>Crossovers (x86, INIT billed)</h3>", table(cost.get("crossovers") or []),
-             "<h3>Transcoding per uploaded minute</h3>", table(cost.get("transcode_per_minute") or []),
+             "<h3>Transcoding per uploaded minute</h3>", table(seed_rows(bench)),
+             table(cost.get("transcode_per_minute") or []),
              "<h3>Inputs measured in this run</h3>", table(cost.get("inputs") or []),
              f"<p>Not costed (not measured): {html.escape(', '.join(cost.get('not_costed') or []) or 'none')}</p>",
              by_kind("cost"), "<h2>Coordinated omission</h2>", f"<p>{html.escape(COORDINATED_OMISSION)}</p>",
