@@ -7,3 +7,4 @@ EXTENSIONS: list = []
 # Modules that register their subcommands by appending to EXTENSIONS when imported.
 from . import bench_cli  # noqa: E402,F401  (workshop bench, load, seed, report)
 from .archs import microservices_cli  # noqa: E402,F401  (workshop scale)
+from .archs import serverless_cli  # noqa: E402,F401  (workshop teardown; deploy --target/--dry-run)
