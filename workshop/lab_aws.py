@@ -55,14 +55,17 @@ class LabAws:
         lab.forget(self.arch)
 
 
-def local_aws(name: str = "lab", timeout_s: float = 60) -> LabAws:
-    """Start a fresh local AWS for a notebook (stopping one a previous run left); always brought down."""
+def local_aws(name: str = "lab", env: dict[str, str] | None = None, timeout_s: float = 60) -> LabAws:
+    """Start a fresh local AWS for a notebook (stopping one a previous run left); always brought down.
+
+    `env` sets platform knobs such as WORKSHOP_LAMBDA_IDLE_TTL or WORKSHOP_LAMBDA_CONCURRENCY.
+    """
     arch = f"lab-localaws-{name}"
     procs.stop_all(arch)
     state = lab.scratch(f"localaws-{name}")
     port = procs.free_port()
     argv = [procs.PYTHON, "-m", "workshop.localaws", "serve", "--port", str(port), "--state-dir", str(state)]
-    pid = procs.start(arch, "serve", argv, cwd=str(procs.PROJECT_ROOT), port=port)
+    pid = procs.start(arch, "serve", argv, env=env, cwd=str(procs.PROJECT_ROOT), port=port)
     aws = LabAws(name, f"http://127.0.0.1:{port}", state)
     lab.remember(arch, aws)
     deadline = time.monotonic() + timeout_s
@@ -133,3 +136,29 @@ def wait_http(url: str, timeout_s: float = 30) -> None:
         except requests.RequestException:
             time.sleep(0.1)
     raise TimeoutError(url)
+
+
+def deploy_function(aws: LabAws, name: str, module: str, memory_mb: int = 128, timeout_s: int = 10,
+                    env: dict[str, str] | None = None, statements: list[dict[str, Any]] | None = None,
+                    publish: bool = False, extra: dict[str, bytes] | None = None) -> str:
+    """Create function `name` from a labfunctions module with its own role (least privilege); its ARN."""
+    return aws.client("lambda").create_function(
+        FunctionName=name, Runtime="python3.11", Handler=f"{module}.handler",
+        Role=create_role(aws, f"{name}-role", statements), Code={"ZipFile": function_zip(module, extra=extra)},
+        MemorySize=memory_mb, Timeout=timeout_s, Environment={"Variables": env or {}}, Publish=publish,
+    )["FunctionArn"]
+
+
+def timed_invoke(aws: LabAws, name: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Invoke synchronously; the answer, the client-side milliseconds and the platform's billing record."""
+    lam = aws.client("lambda", retries=False)
+    start = time.perf_counter()
+    resp = lam.invoke(FunctionName=name, Payload=json.dumps(payload or {}))
+    body = json.loads(resp["Payload"].read() or b"null")
+    ms = (time.perf_counter() - start) * 1000
+    request_id = resp["ResponseMetadata"]["RequestId"]
+    record = next((r for r in reversed(aws.invocations()) if r["request_id"] == request_id), {})
+    return {"answer": body, "latency_ms": round(ms, 2), "error": resp.get("FunctionError"),
+            "init_ms": record.get("init_ms"), "duration_ms": record.get("duration_ms"),
+            "billed_ms": record.get("billed_ms"), "billed_init_ms": record.get("billed_init_ms"),
+            "env_id": (record.get("env_id") or "")[:8], "max_memory_mb": record.get("max_memory_mb")}
