@@ -66,7 +66,7 @@ def saturation(url: str, folder: Path, cfg: BenchConfig, module, rounds: int = 2
     runs: dict[str, list[dict]] = {"locust": [], "wrk": []}
     for i in range(rounds):
         log(f"  saturation round {i + 1}/{rounds}: Locust, GET /videos only, no think time")
-        sat = loadrun.run_load(url, folder / f"saturation-{i}", params, module.pids)
+        sat = loadrun.run_load(url, folder / f"saturation-{i}", params, loadrun.safe_pids(module, "monolith"))
         runs["locust"].append({**sat["total"], "peak_rps": sat["peak_rps"], "resources": sat["resources"]})
         if wrkrun.available():
             log(f"  saturation round {i + 1}/{rounds}: wrk, GET /videos")
@@ -101,7 +101,7 @@ def run_arch(name: str, cfg: BenchConfig) -> dict:
             log(f"{name}: the seed clip is {result['seed']['upload']['status']} (no transcoding figure)")
         result["stage"] = "load"
         log(f"{name}: load, {cfg.load.shape} {cfg.load.users} users for {cfg.load.duration_s}s")
-        result["load"] = loadrun.run_load(url, folder / "load", cfg.load, module.pids)
+        result["load"] = loadrun.run_load(url, folder / "load", cfg.load, loadrun.safe_pids(module, name))
         if name == "monolith":
             result["saturation"] = saturation(url, folder, cfg, module)
         result["stage"], result["rollback"] = "rollback", []

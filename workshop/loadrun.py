@@ -85,6 +85,16 @@ class LocustProcess:
         return self.proc.returncode
 
 
+def safe_pids(module, arch: str) -> Callable[[], dict[str, int]]:
+    """The module's pids() for sampling, falling back to the recorded processes when it fails."""
+    def pids() -> dict[str, int]:
+        try:
+            return module.pids()
+        except Exception:  # sampling must not stop because an arch module hit a bad record
+            return {name: rec["pid"] for name, rec in procs.records(arch).items() if "pid" in rec}
+    return pids
+
+
 def run_load(base_url: str, folder: Path, params: LoadParams, sut_pids: Callable[[], dict[str, int]]) -> dict:
     """One blocking Locust run with resource sampling; returns the summary (also in summary.json)."""
     locust = LocustProcess(base_url, folder, params)

@@ -71,7 +71,8 @@ def run(module: ModuleType, base_url: str, video_id: str, folder: Path, params: 
     load_params = loadrun.LoadParams(**{**asdict(params.load), "duration_s": int(budget)})  # stopped when done
     load = loadrun.LocustProcess(base_url, folder, load_params)
     ev: dict[str, float | None] = {"start": time.time()}
-    groups = lambda: {"sut": module.pids(), "locust": {"locust": load.proc.pid}}  # noqa: E731
+    sut = loadrun.safe_pids(module, getattr(module, "NAME", ""))
+    groups = lambda: {"sut": sut(), "locust": {"locust": load.proc.pid}}  # noqa: E731
     try:
         with Monitor(f"{base_url}/videos/{video_id}", params.poll_s) as mon, sampler.Sampler(groups) as res:
             time.sleep(params.baseline_s)
