@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import signal
 import tempfile
 import time
 from pathlib import Path
@@ -40,7 +42,19 @@ def monolith_new_capacity() -> float:
         try:
             return first_ok(f"http://127.0.0.1:{port}/videos", pid, start)
         finally:
+            _quick_stop(pid)
             procs.stop("coldstart", f"monolith-{port}")
+
+
+def _quick_stop(pid: int, wait_s: float = 3.0) -> None:
+    """SIGINT is gunicorn's quick shutdown (TERM waits for a graceful one): the unit served nothing here."""
+    try:
+        os.kill(pid, signal.SIGINT)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline and procs.alive(pid):
+        time.sleep(0.05)
 
 
 def first_ok(url: str, pid: int | None, start: float, timeout_s: float = 60) -> float:
