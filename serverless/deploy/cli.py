@@ -45,7 +45,7 @@ def run_deploy(t: Target, release: str = "v1", dry_run: bool = False) -> dict[st
     outputs = deployer.deploy(t, stack, build_dir(), log=lambda m: print(f"deploy: {m}", flush=True))
     outputs["base_url"] = base_url(t, outputs["api_id"], outputs["stage"])
     outputs["endpoint"] = t.endpoint
-    deployer.save_outputs(config.state_dir() / "run" / "serverless" / f"outputs-{t.kind}.json", outputs)
+    deployer.save_outputs(config.state_dir() / "serverless" / f"outputs-{t.kind}.json", outputs)
     return outputs
 
 

@@ -18,7 +18,7 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
 from videocatalog import config
-from videocatalog.errors import AppError, Unauthorized
+from videocatalog.errors import AppError, Unauthorized, ValidationError
 
 logger = Logger()  # service name from POWERTOOLS_SERVICE_NAME, set per function by the deployer
 metrics = Metrics()  # namespace from POWERTOOLS_METRICS_NAMESPACE; printed as EMF into the function's log
@@ -54,6 +54,9 @@ class Request:
         if stage != "$default" and path.startswith(f"/{stage}/"):
             path = path[len(stage) + 1:]  # HTTP API paths carry a named stage's prefix
         raw = event.get("body") or ""
+        if "\ufffd" in raw and not event.get("isBase64Encoded"):
+            # The local gateway hands invalid UTF-8 over as U+FFFD; refuse it rather than store mangled text.
+            raise ValidationError("body", "must be valid UTF-8")
         body = base64.b64decode(raw) if event.get("isBase64Encoded") else raw.encode("utf-8", "surrogateescape")
         headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
         authorizer = ((event.get("requestContext") or {}).get("authorizer") or {})

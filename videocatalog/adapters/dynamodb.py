@@ -83,11 +83,11 @@ class DynamoRepository:
             names["#s"], values[":s"] = "status", {"S": query.status}
             filters.append("#s = :s")
         if query.tag:
-            values[":t"] = {"S": query.tag}
-            filters.append("contains(tags, :t)")
+            names["#t"], values[":t"] = "tags", {"S": query.tag}
+            filters.append("contains(#t, :t)")
         if query.q:
-            values[":q"] = {"S": query.q.lower()}
-            filters.append("contains(search, :q)")
+            names["#q"], values[":q"] = "search", {"S": query.q.lower()}  # SEARCH is a reserved word
+            filters.append("contains(#q, :q)")
         kwargs: dict[str, Any] = {"TableName": self.table, "IndexName": INDEX, "KeyConditionExpression": key,
                                   "ExpressionAttributeNames": names, "ExpressionAttributeValues": values,
                                   "ScanIndexForward": False, "Limit": max(25, query.limit + 1)}
