@@ -43,13 +43,15 @@ def test_killed_worker_job_is_redelivered_and_video_gets_ready(system, clip):
     at_kill = system.video(video["id"])
     assert at_kill["status"] == "processing", "the job finished before the worker could be killed"
     survivor = next(r for n, r in system.instances("transcode").items() if n != name)
-    done_before = worker_status(survivor)["jobs_done"]
+    before = worker_status(survivor, patience_s=20)
+    assert before is not None, "the surviving worker does not answer"
 
     settled = system.wait_settled(video["id"], timeout_s=180)
 
     assert settled["status"] == "ready", settled["error"]
     assert {r["status"] for r in settled["renditions"]} <= {"ready", "skipped"}
-    assert worker_status(survivor)["jobs_done"] == done_before + 1  # the other worker finished it
+    after = worker_status(survivor, patience_s=20)
+    assert after is not None and after["jobs_done"] == before["jobs_done"] + 1, (before, after)  # it finished it
     # The dead instance is replaced by scale, which counts only live ones.
     names = microservices.scale("transcode", 1)
     assert len(names) == 1 and name not in names
