@@ -20,6 +20,12 @@ LABFUNCTIONS = Path(__file__).resolve().parent / "labfunctions"
 CREDENTIALS = {"region_name": "us-east-1", "aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 
 
+def client(endpoint: str, service: str, retries: bool = True) -> Any:
+    """A boto3 client for `service` at a local AWS `endpoint` (e.g. the serverless architecture's)."""
+    config = None if retries else Config(retries={"total_max_attempts": 1})
+    return boto3.client(service, endpoint_url=endpoint, config=config, **CREDENTIALS)
+
+
 class LabAws:
     """A local AWS (moto + the Lambda platform) run by `python -m workshop.localaws serve` for a notebook."""
 
@@ -32,8 +38,7 @@ class LabAws:
 
     def client(self, service: str, retries: bool = True) -> Any:
         """A boto3 client for `service` pointed at this local AWS; `retries=False` shows throttles as they are."""
-        config = None if retries else Config(retries={"total_max_attempts": 1})
-        return boto3.client(service, endpoint_url=self.endpoint, config=config, **CREDENTIALS)
+        return client(self.endpoint, service, retries)
 
     def gateway_url(self, api_id: str, stage: str | None = None) -> str:
         """Base URL of a deployed API's stage (the $default stage when none is named)."""
