@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -22,7 +23,7 @@ from videocatalog.adapters.views_aws import CountsViewLog, minute_counts
 
 from . import settings
 
-logger, metrics = Logger(), Metrics()
+logger, metrics = Logger(), Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "VideoCatalog"))
 persistence = DynamoDBPersistenceLayer(table_name=settings.idempotency_table())
 idempotency = IdempotencyConfig(event_key_jmespath="[first, last]", expires_after_seconds=3600)
 

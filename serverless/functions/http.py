@@ -21,7 +21,7 @@ from videocatalog import config
 from videocatalog.errors import AppError, Unauthorized, ValidationError
 
 logger = Logger()  # service name from POWERTOOLS_SERVICE_NAME, set per function by the deployer
-metrics = Metrics()  # namespace from POWERTOOLS_METRICS_NAMESPACE; printed as EMF into the function's log
+metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "VideoCatalog"))  # EMF, into the log
 
 Response = dict[str, Any]
 

@@ -28,7 +28,7 @@ from . import settings
 from .ffmpeg_layer import ensure_ffmpeg
 from .wiring import blobs, notifier, repo
 
-logger, metrics = Logger(), Metrics()
+logger, metrics = Logger(), Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "VideoCatalog"))
 ensure_ffmpeg()  # during INIT, once per environment
 persistence = DynamoDBPersistenceLayer(table_name=settings.idempotency_table())
 idempotency = IdempotencyConfig(expires_after_seconds=24 * 3600)
@@ -95,6 +95,7 @@ def _fan_out(video: Video) -> dict[str, str]:
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     idempotency.register_lambda_context(context)
     outcomes = []
+    metrics.add_metric(name="UploadEvents", unit="Count", value=len(event.get("Records", [])))
     for record in event.get("Records", []):
         obj = record["s3"]["object"]
         key = unquote_plus(obj["key"])

@@ -21,7 +21,7 @@ from videocatalog.service import source_key
 from .ffmpeg_layer import ensure_ffmpeg
 from .wiring import blobs, notifier, repo
 
-logger, metrics = Logger(), Metrics()
+logger, metrics = Logger(), Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "VideoCatalog"))
 ensure_ffmpeg()  # during INIT, once per environment
 
 
