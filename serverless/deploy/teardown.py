@@ -31,8 +31,10 @@ def _empty_bucket(t: Target, name: str) -> None:
 
 def _function(t: Target, name: str) -> None:
     lam = t.client("lambda")
-    for esm in lam.list_event_source_mappings(FunctionName=name).get("EventSourceMappings", []):
-        _quietly(lambda u=esm["UUID"]: lam.delete_event_source_mapping(UUID=u))
+    for page in lam.get_paginator("list_event_source_mappings").paginate():
+        for esm in page.get("EventSourceMappings", []):  # the function's own and its aliases'
+            if f":function:{name}:" in esm["FunctionArn"] + ":":
+                _quietly(lambda u=esm["UUID"]: lam.delete_event_source_mapping(UUID=u))
     _quietly(lambda: lam.delete_function(FunctionName=name))  # versions and aliases go with it
 
 
