@@ -114,9 +114,9 @@ def run_arch(name: str, cfg: BenchConfig) -> dict:
         log(f"{name}: cold start x{cfg.coldstart_repeats}")
         result["coldstart"] = coldstart.run(module, name, folder / "coldstart", cfg.coldstart_repeats, cfg.quick,
                                             result["seed"]["video_ids"][0])
-        from .costrun import lambda_usage  # the serverless billing records, when the arch has them
+        from .costrun import lambda_usages  # the serverless billing records, when the arch has them
 
-        result["lambda"] = lambda_usage(module, result["load"])
+        result.update(lambda_usages(module, result))
         result["status"], result["stage"] = "ok", "done"
     except Exception as exc:
         result["reason"] = f"{type(exc).__name__}: {exc}"

@@ -30,6 +30,7 @@ class Measured:
     lambda_gb_s_per_request: float | None = None
     lambda_init_gb_s_per_request: float | None = None
     transcode_s_per_video_s: float | None = None
+    lambda_transcode_gb_s_per_video_s: float | None = None  # billed GB-s of the cascade per second of video
 
 
 @dataclass

@@ -12,8 +12,11 @@ def transcode_per_minute(m: Measured, prices: dict, opts: Options | None = None)
     compute = None
     if seconds is not None:
         if m.arch == "serverless":
-            gb = _a(prices, "lambda_transcode_memory_mb") / 1024
-            compute = seconds * gb * _p(prices, "lambda_gb_second_arm" if opts.arm64 else "lambda_gb_second_x86")
+            gb_price = _p(prices, "lambda_gb_second_arm" if opts.arm64 else "lambda_gb_second_x86")
+            if m.lambda_transcode_gb_s_per_video_s is not None:  # measured: billed GB-s of the cascade
+                compute = m.lambda_transcode_gb_s_per_video_s * 60 * gb_price
+            else:  # wall time at the assumed memory size
+                compute = seconds * _a(prices, "lambda_transcode_memory_mb") / 1024 * gb_price
         elif m.arch == "microservices":
             arch = "arm" if opts.arm64 else "x86"
             # the measured wall time used this machine's cores; bill a 2 vCPU / 4 GB task for that long

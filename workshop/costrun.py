@@ -45,6 +45,16 @@ def lambda_usage(module: ModuleType, load: dict) -> dict | None:
                             "init_gb_s": init / requests}}
 
 
+def lambda_usages(module: ModuleType, result: dict) -> dict:
+    """Billing during the load run (`lambda`) and during the seed clip's cascade (`lambda_transcode`)."""
+    upload = result["seed"]["upload"]
+    cascade = None
+    if upload["status"] == "ready":
+        window = {"started": upload["acknowledged_at"], "finished": upload["settled_at"], "total": {"requests": 1}}
+        cascade = lambda_usage(module, window)
+    return {"lambda": lambda_usage(module, result["load"]), "lambda_transcode": cascade}
+
+
 def measured(result: dict) -> cost.Measured | None:
     """The cost model's inputs for one architecture's result, or None when it was not measured."""
     load = result.get("load") or {}
@@ -53,6 +63,7 @@ def measured(result: dict) -> cost.Measured | None:
         return None
     upload = (result.get("seed") or {}).get("upload") or {}
     lam = (result.get("lambda") or {}).get("per_request") or {}
+    cascade = result.get("lambda_transcode") or {}
     if result["arch"] == "serverless" and not lam:
         return None  # no billed durations measured: no honest Lambda curve
     return cost.Measured(
@@ -61,7 +72,9 @@ def measured(result: dict) -> cost.Measured | None:
         avg_response_bytes=total.get("avg_bytes") or 0.0, lambda_invocations_per_request=lam.get("invocations"),
         lambda_gb_s_per_request=lam.get("gb_s"), lambda_init_gb_s_per_request=lam.get("init_gb_s"),
         transcode_s_per_video_s=(upload["ack_to_ready_s"] / upload["clip_seconds"]
-                                 if upload.get("status") == "ready" else None))
+                                 if upload.get("status") == "ready" else None),
+        lambda_transcode_gb_s_per_video_s=((cascade["gb_s"] + cascade["init_gb_s"]) / upload["clip_seconds"]
+                                           if cascade.get("gb_s") is not None and upload.get("clip_seconds") else None))
 
 
 def write(out: Path, results: dict[str, dict]) -> dict:

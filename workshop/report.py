@@ -19,7 +19,7 @@ def table(rows: list[dict], cols: list[str] | None = None) -> str:
     """An HTML table of dict rows."""
     if not rows:
         return "<p>(none)</p>"
-    cols = cols or list(rows[0])
+    cols = cols or list(dict.fromkeys(k for r in rows for k in r))  # every column any row has
     head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(_fmt(r.get(c)))}</td>" for c in cols) + "</tr>" for r in rows)
     return f"<table><tr>{head}</tr>{body}</table>"
@@ -108,6 +108,7 @@ def build(out: Path) -> Path:
              "<h3>Blast radius (requests per endpoint while the bad release was live)</h3>", table(blast),
              "<h2>Cold start</h2>", table(coldstart_rows(bench)), by_kind("coldstart", "lambda_study"),
              "<h2>Cost</h2>", f"<p>{html.escape(cost.get('prices_note', ''))}</p>",
+             "<h3>Monthly cost at 10 million requests a month (USD, x86, INIT billed, no free tier)</h3>",
              table([{"arch": a, **v} for a, v in (cost.get("at_10M_requests") or {}).items()]),
              "<h3>Crossovers (x86, INIT billed)</h3>", table(cost.get("crossovers") or []),
              "<h3>Transcoding per uploaded minute</h3>", table(seed_rows(bench)),

@@ -40,14 +40,15 @@ def upload_clip(base_url: str, timeout_s: float = 120) -> dict:
         size = clip.stat().st_size
         start = time.monotonic()
         client.upload(video, clip)
-    acknowledged = time.monotonic()
+    acknowledged, acknowledged_at = time.monotonic(), time.time()
     try:
         status = client.wait_settled(video["id"], timeout_s)["status"]
     except TimeoutError:  # a stuck pipeline is a finding, not a reason to skip the rest of the bench
         status = f"not settled after {timeout_s:.0f}s"
     return {"video_id": video["id"], "status": status, "bytes": size, "clip_seconds": CLIP["seconds"],
             "clip_size": f"{CLIP['width']}x{CLIP['height']}", "upload_s": round(acknowledged - start, 3),
-            "ack_to_ready_s": round(time.monotonic() - acknowledged, 3)}
+            "ack_to_ready_s": round(time.monotonic() - acknowledged, 3), "acknowledged_at": acknowledged_at,
+            "settled_at": time.time()}
 
 
 def seed(base_url: str, count: int = 30, seed: int = 42, with_upload: bool = True, timeout_s: float = 120) -> dict:

@@ -93,3 +93,12 @@ def test_user_price_file_overrides(tmp_path, monkeypatch):
     prices = cost.load_prices()
     assert prices["prices"]["alb_hour"]["usd"] == 1.0
     assert prices["prices"]["ec2_c6i_large_hour"]["usd"] == p("ec2_c6i_large_hour")
+
+
+def test_serverless_transcoding_uses_the_billed_cascade_when_measured():
+    measured = cost.Measured("serverless", 0.0, transcode_s_per_video_s=3.0, lambda_transcode_gb_s_per_video_s=2.0)
+    assert cost_media.transcode_per_minute(measured, PRICES)["compute_usd"] == pytest.approx(
+        120 * p("lambda_gb_second_x86"))
+    guessed = cost.Measured("serverless", 0.0, transcode_s_per_video_s=3.0)
+    assert cost_media.transcode_per_minute(guessed, PRICES)["compute_usd"] == pytest.approx(
+        180 * a("lambda_transcode_memory_mb") / 1024 * p("lambda_gb_second_x86"))
