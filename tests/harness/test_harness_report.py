@@ -50,3 +50,14 @@ def test_cost_outputs_follow_the_measurements(tmp_path):
     assert inputs[0]["cpu_s_per_request"] == 2.4 / 1200
     assert inputs[0]["transcode_s_per_video_s"] == 0.25
     assert bench["cost"]["at_10M_requests"]["monolith"]["total"] > 0
+
+
+def test_lambda_study_chart_from_the_agreed_columns(tmp_path):
+    study = tmp_path / "serverless" / "coldstart"
+    study.mkdir(parents=True)
+    rows = ["scenario,kind,latency_ms,init_ms,memory_mb"]
+    rows += [f"light-128MB,cold,{300 + i},{250 + i},128" for i in range(3)]
+    rows += [f"light-128MB,warm,{3 + i},,128" for i in range(5)]
+    (study / "lambda_study.csv").write_text("\n".join(rows) + "\n")
+    png = charts.lambda_study(tmp_path, tmp_path / "study.png")
+    assert png and png.read_bytes().startswith(b"\x89PNG")
