@@ -19,7 +19,15 @@ def build_dir() -> Path:
 
 
 def _stack(t: Target, release: str, dry_run: bool = False) -> Stack:
-    account = "123456789012" if dry_run and t.kind == "local" else t.account()
+    if t.kind == "local" and dry_run:
+        account = "123456789012"  # moto's account
+    elif dry_run:
+        try:
+            account = t.account()
+        except Exception:  # no credentials: the plan still shows every step
+            account = "ACCOUNT_ID"
+    else:
+        account = t.account()
     return Stack(deployer.stack_params(release), account, t.region)
 
 
@@ -61,7 +69,7 @@ def run_teardown(t: Target, dry_run: bool = False) -> list[str]:
     return teardown.leftovers(t, stack)
 
 
-def target(kind: str, endpoint: str | None = None) -> Target:
+def target(kind: str, endpoint: str | None = None, dry_run: bool = False) -> Target:
     """The deploy target: `local` (the running local AWS unless an endpoint is given) or `aws`."""
     if kind == "aws":
         return Target("aws", region=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"))
@@ -69,4 +77,6 @@ def target(kind: str, endpoint: str | None = None) -> Target:
         from workshop import procs
 
         endpoint = (procs.load_arch("serverless") or {}).get("endpoint")
+    if endpoint is None and dry_run:
+        endpoint = "http://127.0.0.1:4566"  # nothing is called in a dry run
     return Target("local", endpoint)

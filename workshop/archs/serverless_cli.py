@@ -11,7 +11,7 @@ def cmd_teardown(args: argparse.Namespace) -> int:
     """Remove the whole stack from the target and verify by listing that nothing is left."""
     from serverless.deploy import cli
 
-    left = cli.run_teardown(cli.target(args.target), dry_run=args.dry_run)
+    left = cli.run_teardown(cli.target(args.target, dry_run=args.dry_run), dry_run=args.dry_run)
     if left:
         print("left behind:\n  " + "\n  ".join(left))
         return 1
@@ -25,7 +25,8 @@ def _deploy_dispatch(original):
         if args.arch == "serverless" and (args.target or args.dry_run):
             from serverless.deploy import cli
 
-            outputs = cli.run_deploy(cli.target(args.target or "local"), args.release or "v1", args.dry_run)
+            outputs = cli.run_deploy(cli.target(args.target or "local", dry_run=args.dry_run), args.release or "v1",
+                                     args.dry_run)
             if outputs:
                 print(outputs["base_url"])
             return 0
