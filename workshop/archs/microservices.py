@@ -8,57 +8,16 @@ instances of a service (transcode workers, typically). See workshop/archs/__init
 
 from __future__ import annotations
 
-import os
-import time
-
 from videocatalog import config
 
 from .. import procs
-from . import ms_run, ms_spec
+from . import ms_localaws, ms_run, ms_spec
 from .ms_run import ARCH
 from .ms_spec import Service
 
 NAME = ARCH
 COMPONENTS = ("gateway", "catalog", "upload", "transcode", "analytics")
 ROLLBACK_COMPONENT = "catalog"
-QUEUE_PORT_DEFAULT = 4567  # the serverless architecture's local AWS uses its own port
-
-
-def localaws_port() -> int:
-    """The local AWS port: WORKSHOP_MS_LOCALAWS_PORT (default 4567), or a free one when that is taken."""
-    port = int(os.environ.get("WORKSHOP_MS_LOCALAWS_PORT", QUEUE_PORT_DEFAULT))
-    return port if procs.port_is_free(port) else procs.free_port()
-
-
-def _start_localaws(port: int) -> dict[str, str]:
-    from videocatalog.adapters.sqs import ensure_queues
-
-    state = procs.run_dir(ARCH) / "localaws-state"
-    argv = [procs.PYTHON, "-m", "workshop.localaws", "serve", "--port", str(port), "--state-dir", str(state)]
-    pid = procs.start(ARCH, "localaws", argv, cwd=str(procs.PROJECT_ROOT), port=port)
-    client = _sqs(port)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            client.list_queues()
-            break
-        except Exception as exc:
-            if not procs.alive(pid) or time.monotonic() > deadline:
-                log = procs.run_dir(ARCH) / "localaws.log"
-                raise RuntimeError(f"the local AWS did not start; see {log}") from exc
-            time.sleep(0.2)
-    _, settings = ms_spec.load({"WORKSHOP_LOCALAWS_PORT": str(port)})
-    url, dlq = ensure_queues(client, settings["queue"], int(settings["max_receives"]))
-    return {"WORKSHOP_LOCALAWS_PORT": str(port), "TRANSCODE_QUEUE_URL": url, "TRANSCODE_DLQ_URL": dlq}
-
-
-def _sqs(port: int):
-    import boto3
-
-    return boto3.client("sqs", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
-                        aws_access_key_id="testing", aws_secret_access_key="testing")
-
-
 def _info() -> dict:
     info = procs.load_arch(ARCH)
     if info is None:
@@ -107,7 +66,7 @@ def up(backend: str | None = None, release: str = "v1") -> str:
     busy = [f"{s.name}:{s.port}" for s in services.values() if not procs.port_is_free(s.port)]
     if busy:
         raise RuntimeError(f"ports already in use on 127.0.0.1: {', '.join(busy)} (is microservices up already?)")
-    variables.update(_start_localaws(localaws_port()))
+    variables.update(ms_localaws.start(ms_localaws.port()))
     gateway = services[settings["gateway"]]
     info = {"url": f"http://127.0.0.1:{gateway.port}", "release": release, "backend": backend,
             "variables": variables, "components": {}, "env": {}, "images": {}, "counters": {}}

@@ -13,6 +13,7 @@ import json
 import os
 import signal
 import time
+from pathlib import Path
 from typing import Any
 
 from videocatalog import config
@@ -29,7 +30,7 @@ def state_label() -> str:
     return hashlib.sha256(str(config.state_dir()).encode()).hexdigest()[:8]
 
 
-def record_path(instance: str):
+def record_path(instance: str) -> Path:
     return procs.run_dir(ARCH) / f"{instance}.json"
 
 
