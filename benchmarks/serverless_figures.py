@@ -1,0 +1,115 @@
+"""Issue 6 figures, in one run: the serverless architecture on the local AWS against the monolith.
+
+1. GET /videos throughput and p50/p99 under the same closed-loop client, as ratios to the monolith's;
+2. cold and warm latency of the list function through the gateway (a new version forces the cold start);
+3. upload-to-ready of a 10 s 1280x720 clip with audio, as a ratio to the monolith's.
+Each architecture runs alone with state and ports of its own; ratios travel, absolute numbers do not.
+Closed-loop load hides stalls (coordinated omission): p99 here is a floor.
+
+    python benchmarks/serverless_figures.py [--quick] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from statistics import median
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from soa_vs_monolith import drive, seed, server_cpu_s  # noqa: E402  (the same client as the other figures)
+
+from videocatalog import testmedia  # noqa: E402
+from workshop import procs  # noqa: E402
+from workshop.archs import load as load_arch  # noqa: E402
+from workshop.client import CatalogClient  # noqa: E402
+
+
+def measure(arch: str, args: argparse.Namespace, clip: Path) -> dict:
+    """Bring `arch` up alone, seed it, load GET /videos, time the clip to ready (and the gateway study)."""
+    module = load_arch(arch)
+    base = module.up()
+    try:
+        seed(base, args.videos)
+        drive(base, ["/videos"], args.threads, args.warmup)
+        cpu0 = server_cpu_s(module.pids())
+        loaded = drive(base, ["/videos"], args.threads, args.duration)
+        loaded["server_cpu_per_request_ms"] = 1000 * (server_cpu_s(module.pids()) - cpu0) / max(loaded["requests"], 1)
+        to_ready = [CatalogClient(base).upload_to_ready_s(clip)[0] for _ in range(args.uploads)]
+        out = {"list": loaded, "upload_to_ready_s": to_ready}
+        if arch == "serverless":
+            out["gateway"] = gateway_cold_warm(module, args)
+        return out
+    finally:
+        module.down()
+
+
+def gateway_cold_warm(module, args: argparse.Namespace) -> dict:
+    """Cold and warm latency of the list function through the gateway (from the cold-start study)."""
+    from workshop.archs.serverless_study import _gateway_rows, _lambda
+
+    info = module.info()
+    rows = _gateway_rows(info, _lambda(info["endpoint"]), args.cold_samples, args.warm_samples)
+    cold = [r for r in rows if r["kind"] == "cold"]
+    warm = [r["latency_ms"] for r in rows if r["kind"] == "warm"]
+    return {"cold_latency_ms": median(r["latency_ms"] for r in cold),
+            "cold_init_ms": median(r["init_ms"] for r in cold if not math.isnan(r["init_ms"])),
+            "warm_latency_ms": median(warm), "rows": rows}
+
+
+def report(results: dict) -> dict:
+    """Print the figures and the serverless/monolith ratios; returns the ratios."""
+    for arch, r in results.items():
+        lst = r["list"]
+        print(f"{arch:10} GET /videos {lst['rps']:7.1f} req/s  p50 {lst['p50_ms']:7.2f} ms  p99 {lst['p99_ms']:7.2f} ms"
+              f"  errors {lst['errors']}  server CPU/request {lst['server_cpu_per_request_ms']:.2f} ms  "
+              f"client CPU {lst['client_cpu']:.2f}  upload->ready {median(r['upload_to_ready_s']):.2f} s")
+    s, m = results["serverless"], results["monolith"]
+    g = s["gateway"]
+    print(f"list function through the gateway: cold {g['cold_latency_ms']:.0f} ms (Init Duration "
+          f"{g['cold_init_ms']:.0f} ms), warm {g['warm_latency_ms']:.1f} ms")
+    ratios = {"throughput": s["list"]["rps"] / m["list"]["rps"], "p50": s["list"]["p50_ms"] / m["list"]["p50_ms"],
+              "p99": s["list"]["p99_ms"] / m["list"]["p99_ms"],
+              "upload_to_ready": median(s["upload_to_ready_s"]) / median(m["upload_to_ready_s"])}
+    print("serverless / monolith: " + "  ".join(f"{k} x{v:.2f}" for k, v in ratios.items()))
+    if max(r["list"]["client_cpu"] for r in results.values()) > 0.8:
+        print("warning: the load client used most of a core: it may cap the faster architecture")
+    return ratios
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure the monolith, then serverless, and print figures and ratios."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=float, default=15.0)
+    parser.add_argument("--warmup", type=float, default=5.0, help="unmeasured load first (cold starts happen here)")
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--videos", type=int, default=50)
+    parser.add_argument("--uploads", type=int, default=2, help="timed 10 s 720p uploads per architecture")
+    parser.add_argument("--cold-samples", type=int, default=5)
+    parser.add_argument("--warm-samples", type=int, default=10)
+    parser.add_argument("--quick", action="store_true", default=os.environ.get("WORKSHOP_QUICK") == "1")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.duration, args.warmup, args.threads, args.videos, args.uploads = 4.0, 2.0, 4, 20, 1
+        args.cold_samples, args.warm_samples = 2, 3
+    with tempfile.TemporaryDirectory(prefix="bench-serverless-") as state_dir:
+        os.environ["WORKSHOP_STATE_DIR"] = state_dir
+        os.environ["WORKSHOP_MONOLITH_PORT"] = str(procs.free_port())
+        os.environ["WORKSHOP_LOCALAWS_PORT"] = str(procs.free_port())
+        clip = testmedia.make_clip(Path(state_dir) / "clip-720p.mp4", 1280, 720, 10.0)
+        results = {arch: measure(arch, args, clip) for arch in ("monolith", "serverless")}
+    ratios = report(results)
+    if args.json:
+        meta = {"args": {k: str(v) for k, v in vars(args).items()}, "cores": os.cpu_count(), "time": time.time()}
+        args.json.write_text(json.dumps({"meta": meta, "results": results, "ratios": ratios}, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
