@@ -39,6 +39,8 @@ class BenchConfig:
     rollback: rollback.RollbackParams = field(default_factory=lambda: rollback.RollbackParams(
         baseline_s=10, detect_timeout_s=20, recover_timeout_s=30, tail_s=5,
         load=loadrun.LoadParams(users=20, think_time="0.2,0.6")))
+    open_loop: loadrun.LoadParams = field(default_factory=lambda: loadrun.LoadParams(
+        shape="open", users=2, spawn_rate=2, duration_s=30, arrival_rate=25))
     faults: tuple[str, ...] = ("error:get_video", "latency:get_video:400")
     coldstart_repeats: int = 10
     saturation_s: int = 10  # per tool and round
@@ -52,6 +54,8 @@ class BenchConfig:
                    load=loadrun.LoadParams(users=8, spawn_rate=8, duration_s=15, think_time="0.1,0.5", seed=seed_),
                    rollback=rollback.RollbackParams(baseline_s=3, detect_timeout_s=8, recover_timeout_s=10, tail_s=2,
                                                     load=loadrun.LoadParams(users=5, think_time="0.1,0.4", seed=seed_)),
+                   open_loop=loadrun.LoadParams(shape="open", users=2, spawn_rate=2, duration_s=8, arrival_rate=25,
+                                                seed=seed_),
                    faults=("error:get_video",), coldstart_repeats=3, saturation_s=5, saturation_users=24)
 
     def as_dict(self) -> dict:
@@ -102,6 +106,8 @@ def run_arch(name: str, cfg: BenchConfig) -> dict:
         result["stage"] = "load"
         log(f"{name}: load, {cfg.load.shape} {cfg.load.users} users for {cfg.load.duration_s}s")
         result["load"] = loadrun.run_load(url, folder / "load", cfg.load, loadrun.safe_pids(module, name))
+        log(f"{name}: open loop, {cfg.open_loop.arrival_rate:g} requests/s for {cfg.open_loop.duration_s}s")
+        result["open_loop"] = loadrun.run_load(url, folder / "open", cfg.open_loop, loadrun.safe_pids(module, name))
         if name == "monolith":
             result["saturation"] = saturation(url, folder, cfg, module)
         result["stage"], result["rollback"] = "rollback", []

@@ -7,7 +7,7 @@ import html
 import json
 from pathlib import Path
 
-from .report_text import COORDINATED_OMISSION, NOISE, summary_rows, warnings
+from .report_text import COORDINATED_OMISSION, NOISE, open_loop_rows, summary_rows, warnings
 
 CSS = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}table{border-collapse:collapse;"
        "margin:.5em 0}td,th{border:1px solid #ccc;padding:3px 8px;font-size:13px;text-align:right}"
@@ -116,6 +116,7 @@ def build(out: Path) -> Path:
              "<h3>Inputs measured in this run</h3>", table(cost.get("inputs") or []),
              f"<p>Not costed (not measured): {html.escape(', '.join(cost.get('not_costed') or []) or 'none')}</p>",
              by_kind("cost"), "<h2>Coordinated omission</h2>", f"<p>{html.escape(COORDINATED_OMISSION)}</p>",
+             "<h3>Closed loop vs open loop (fixed arrival rate), same run</h3>", table(open_loop_rows(bench)),
              "<h2>Metadata</h2>", _metadata(meta), "<h2>Raw data</h2>", raw_links(out)]
     path = out / "report.html"
     path.write_text(f"<!doctype html><html><head><meta charset='utf-8'><title>Workshop bench</title>"

@@ -34,6 +34,21 @@ def summary_rows(bench: dict) -> list[dict]:
     return rows
 
 
+def open_loop_rows(bench: dict) -> list[dict]:
+    """Closed-loop percentiles next to the open-loop (fixed arrival rate) ones, per architecture."""
+    rows = []
+    for arch, res in bench.get("archs", {}).items():
+        closed = (res.get("load") or {}).get("total") or {}
+        opened = (res.get("open_loop") or {}).get("total") or {}
+        if closed and opened:
+            dropped = ((res["open_loop"].get("endpoints") or {}).get("dropped (max in-flight)") or {}).get("requests")
+            rows.append({"arch": arch, "closed_rps": closed["rps"], "closed_p50_ms": closed["p50_ms"],
+                         "closed_p99_ms": closed["p99_ms"], "open_rps": opened["rps"], "open_p50_ms": opened["p50_ms"],
+                         "open_p99_ms": opened["p99_ms"], "open_error_rate": opened["error_rate"],
+                         "dropped": dropped or 0})
+    return rows
+
+
 def warnings(bench: dict) -> list[str]:
     """Locust-bottleneck and skip/failure warnings of a bench."""
     out = [f"{arch} skipped: {why}" for arch, why in (bench.get("skipped") or {}).items()]

@@ -81,6 +81,8 @@ def make(out: Path, locust_cpu: float = 20.0) -> dict:
               "seed": {"video_ids": ["v1"], "upload": {"status": "ready", "ack_to_ready_s": 0.5, "clip_seconds": 2}},
               "saturation": {"locust": {"rps": 590.5, "p50_ms": 25, "p99_ms": 91, "peak_rps": 600},
                              "wrk": {"rps": 612.25, "p50_ms": 24, "p99_ms": 80}, "resources": res},
+              "open_loop": {"total": {"requests": 200, "failures": 0, "rps": 24.9, "error_rate": 0.0, "p50_ms": 30.0,
+                                      "p95_ms": 300.0, "p99_ms": 432.1}, "endpoints": {}},
               "rollback": [rb], "coldstart": {"method": "m", "seconds": [0.31, 0.29]}}
     (arch / "result.json").write_text(json.dumps(result))
     bench = {"config": {"quick": True}, "archs": {"monolith": result}, "skipped": {"serverless": "not built yet"},

@@ -58,6 +58,8 @@ def test_report_numbers_are_the_ones_measured(bench):
                   result["rollback"][0]["time_to_detect_s"]):
         assert _fmt(float(value)) in html, value
     assert result["rollback"][0]["time_to_detect_s"] is not None
+    assert result["open_loop"]["total"]["requests"] > 20  # the fixed-arrival-rate run happened
+    assert _fmt(float(result["open_loop"]["total"]["p99_ms"])) in html
     assert len(result["coldstart"]["seconds"]) == 3
 
 
