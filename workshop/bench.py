@@ -1,28 +1,26 @@
 """`workshop bench`: each architecture up, seeded, loaded, rolled back, cold-started and always down again.
 
-Results go to one folder: `<arch>/` per architecture (raw CSVs, metadata.json, result.json), then the cost
-model, the charts and report.html. Quick mode shrinks users and durations so the whole bench fits in CI.
+One folder per bench (default `results/<timestamp>-bench/`): `report.html` (self-contained), `bench.json`
+(everything below, summarized), `metadata.json`, `charts/*.png`, `cost/` (curves.csv, crossovers.csv,
+transcode.csv, inputs.json), and per architecture `<arch>/`: `metadata.json`, `result.json`, `load/` and
+`open/` (Locust CSVs with full history, resources.csv, locust.log), `rollback-N/` (the same plus monitor.csv
+and rollback.json), `coldstart/`, and for the monolith `saturation-N/` and `wrk-N/`. `state/` holds the
+architectures' private data while they run. Quick mode shrinks users and durations so the bench fits in CI.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import sys
 import time
 import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import archs, loadrun, metadata, procs, seed, wrkrun
+from . import archs, loadrun, metadata, procs, seed
+from .progress import log
+from .saturation import saturation
 from .scenarios import coldstart, rollback
-
-_T0 = time.monotonic()
-
-
-def log(message: str) -> None:
-    """A progress line with the seconds since the bench started."""
-    print(f"[{time.monotonic() - _T0:6.1f}s] {message}", file=sys.stderr, flush=True)
 
 
 @dataclass
@@ -63,26 +61,6 @@ class BenchConfig:
         return json.loads(json.dumps(asdict(self), default=str))
 
 
-def saturation(url: str, folder: Path, cfg: BenchConfig, module, rounds: int = 2) -> dict:
-    """GET /videos as fast as Locust can, then as fast as wrk can, alternating (the machine is noisy); best of each."""
-    params = loadrun.LoadParams(users=cfg.saturation_users, spawn_rate=cfg.saturation_users,
-                                duration_s=cfg.saturation_s, think_time="0", tags="list", seed=cfg.seed)
-    runs: dict[str, list[dict]] = {"locust": [], "wrk": []}
-    for i in range(rounds):
-        log(f"  saturation round {i + 1}/{rounds}: Locust, GET /videos only, no think time")
-        sat = loadrun.run_load(url, folder / f"saturation-{i}", params, loadrun.safe_pids(module, "monolith"))
-        runs["locust"].append({**sat["total"], "peak_rps": sat["peak_rps"], "resources": sat["resources"]})
-        if wrkrun.available():
-            log(f"  saturation round {i + 1}/{rounds}: wrk, GET /videos")
-            runs["wrk"].append(wrkrun.run(f"{url}/videos", folder / f"wrk-{i}", cfg.saturation_s))
-    best = max(runs["locust"], key=lambda r: r["rps"] or 0)
-    out = {"locust": best, "resources": best["resources"], "rounds": runs,
-           "wrk": max(runs["wrk"], key=lambda r: r["rps"]) if runs["wrk"] else None}
-    if not runs["wrk"]:
-        out["wrk_missing"] = "wrk is not installed (Debian package wrk); no reference measurement"
-    return out
-
-
 def run_arch(name: str, cfg: BenchConfig) -> dict:
     """Every step for one architecture; it is always brought down, whatever happens."""
     folder = cfg.out / name
@@ -109,7 +87,7 @@ def run_arch(name: str, cfg: BenchConfig) -> dict:
         log(f"{name}: open loop, {cfg.open_loop.arrival_rate:g} requests/s for {cfg.open_loop.duration_s}s")
         result["open_loop"] = loadrun.run_load(url, folder / "open", cfg.open_loop, loadrun.safe_pids(module, name))
         if name == "monolith":
-            result["saturation"] = saturation(url, folder, cfg, module)
+            result["saturation"] = saturation(url, folder, cfg.saturation_users, cfg.saturation_s, cfg.seed)
         result["stage"], result["rollback"] = "rollback", []
         for i, fault in enumerate(cfg.faults):
             log(f"{name}: rollback scenario, bad release with fault {fault}")

@@ -44,7 +44,8 @@ def _interrupt(*_):
 
 def cmd_bench(args: argparse.Namespace) -> int:
     """Run the whole benchmark and print its summary table."""
-    from .bench import BenchConfig, log, run_bench
+    from .bench import BenchConfig, run_bench
+    from .progress import log
 
     wanted = args.archs.split(",") if args.archs else list(archs.ARCHITECTURES)
     loadable, missing = usable(wanted)
