@@ -5,23 +5,27 @@ from __future__ import annotations
 import atexit
 import contextlib
 import io
-import json
 import os
 import signal
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-import requests
 
 from videocatalog import config
 
 from . import archs, procs
 from .client import CatalogClient
+from .lab_probe import (  # noqa: F401  (re-exported: notebooks call them as lab.*)
+    percentiles,
+    show,
+    time_calls,
+    time_calls_for,
+    watch_cascade,
+    watch_health,
+)
 
 _RUNNING: dict[str, Any] = {}  # anything with a down() method, by key
 _HOOKED = {"done": False}
@@ -152,59 +156,6 @@ def _install_cleanup() -> None:
         signal.signal(sig, handler)
 
 
-def time_calls(call: Callable[[], Any], n: int) -> list[float]:
-    """Milliseconds each of `n` sequential calls took (a latency sample, one request at a time)."""
-    out = []
-    for _ in range(n):
-        start_t = time.perf_counter()
-        call()
-        out.append((time.perf_counter() - start_t) * 1000)
-    return out
-
-
-def time_calls_for(call: Callable[[], Any], seconds: float) -> list[float]:
-    """Milliseconds of sequential calls made for `seconds` (at least one call)."""
-    out: list[float] = []
-    deadline = time.perf_counter() + seconds
-    while not out or time.perf_counter() < deadline:
-        out.extend(time_calls(call, 1))
-    return out
-
-
-def watch_health(url: str, action: Callable[[], Any], interval_s: float = 0.05, settle_s: float = 1.0,
-                 path: str = "/health") -> list[dict[str, Any]]:
-    """Probe `url` + `path` while `action` runs (and `settle_s` after): one row per probe (t, status, release)."""
-    rows: list[dict[str, Any]] = []
-    stop = threading.Event()
-    t0 = time.monotonic()
-
-    def probe() -> None:
-        session = requests.Session()
-        while not stop.is_set():
-            row: dict[str, Any] = {"t_s": round(time.monotonic() - t0, 3), "status": "refused", "release": None,
-                                   "error": None}
-            try:
-                resp = session.get(url + path, timeout=2)
-                row["status"] = resp.status_code
-                body = resp.json()
-                row["release"] = body.get("release") if resp.ok else None
-                row["error"] = None if resp.ok else body.get("error", {}).get("code")
-            except (requests.RequestException, ValueError):
-                session = requests.Session()  # a dropped connection: start clean
-            rows.append(row)
-            stop.wait(interval_s)
-
-    thread = threading.Thread(target=probe, daemon=True)
-    thread.start()
-    try:
-        action()
-        time.sleep(settle_s)
-    finally:
-        stop.set()
-        thread.join()
-    return rows
-
-
 def cli(*args: str, timeout_s: float = 900) -> str:
     """Run the `workshop` command (as `python -m workshop ARGS`) and return what it printed."""
     done = subprocess.run([sys.executable, "-m", "workshop", *args], capture_output=True, text=True,
@@ -214,36 +165,32 @@ def cli(*args: str, timeout_s: float = 900) -> str:
     return done.stdout
 
 
-def watch_cascade(client: CatalogClient, video_id: str, timeout_s: float = 300,
-                  poll_s: float = 0.1) -> list[dict[str, Any]]:
-    """Poll a video until it settles: one row per rendition when its status changes (t_s, name, status)."""
-    rows: list[dict[str, Any]] = []
-    seen: dict[str, str] = {}
-    t0 = time.monotonic()
-    while time.monotonic() - t0 < timeout_s:
-        video = client.get(video_id)
-        for rendition in video["renditions"]:
-            if seen.get(rendition["name"]) != rendition["status"]:
-                seen[rendition["name"]] = rendition["status"]
-                rows.append({"t_s": round(time.monotonic() - t0, 2), "name": rendition["name"],
-                             "status": rendition["status"], "video": video["status"]})
-        if video["status"] in ("ready", "failed"):
-            return rows
-        time.sleep(poll_s)
-    raise TimeoutError(f"video {video_id} not settled after {timeout_s:.0f}s")
+class _Bench:
+    """The `workshop bench` process of a notebook; down() ends it like Ctrl-C (it then stops what it started)."""
+
+    def down(self) -> None:
+        procs.stop("lab-bench", "bench", timeout_s=120)
+        forget("lab-bench")
 
 
-def show(obj: Any, keys: list[str] | None = None) -> None:
-    """Print a JSON object (optionally only `keys`) readably."""
-    if keys is not None and isinstance(obj, dict):
-        obj = {k: obj.get(k) for k in keys}
-    print(json.dumps(obj, indent=2, default=str))
-
-
-def percentiles(samples: list[float], points: tuple[int, ...] = (50, 95, 99)) -> dict[str, float]:
-    """Nearest-rank percentiles of `samples`, e.g. {"p50": ..., "p95": ..., "p99": ...}."""
-    ordered = sorted(samples)
-    if not ordered:
-        return {f"p{p}": float("nan") for p in points}
-    return {f"p{p}": round(ordered[min(len(ordered) - 1, max(0, -(-p * len(ordered) // 100) - 1))], 2)
-            for p in points}
+def bench(out: Path, archs_: list[str] | None = None, backend: str | None = "process",
+          timeout_s: float = 1800) -> str:
+    """Run `workshop bench --quick` (quick unless WORKSHOP_QUICK=0) as a tracked process; returns what it printed."""
+    procs.stop("lab-bench", "bench", timeout_s=120)  # a previous run's, if the kernel died under it
+    argv = [sys.executable, "-m", "workshop", "bench", "--out", str(out)]
+    argv += ["--quick"] if quick() else []
+    argv += ["--archs", ",".join(archs_)] if archs_ else []
+    argv += ["--backend", backend] if backend else []
+    log = procs.run_dir("lab-bench") / "bench.log"
+    log.unlink(missing_ok=True)
+    pid = procs.start("lab-bench", "bench", argv, cwd=str(procs.PROJECT_ROOT))
+    remember("lab-bench", _Bench())
+    deadline = time.monotonic() + timeout_s
+    try:
+        while procs.alive(pid):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the bench took longer than {timeout_s:.0f} s; see {log}")
+            time.sleep(1)
+    finally:
+        _Bench().down()
+    return log.read_text(errors="replace")
