@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,7 @@ def run_deploy(t: Target, release: str = "v1", dry_run: bool = False) -> dict[st
         for line in deployer.plan(stack):
             print(line)
         return {}
-    outputs = deployer.deploy(t, stack, build_dir(), log=lambda m: print(f"deploy: {m}", flush=True))
+    outputs = deployer.deploy(t, stack, build_dir(), log=lambda m: print(f"deploy: {m}", file=sys.stderr, flush=True))
     outputs["base_url"] = base_url(t, outputs["api_id"], outputs["stage"])
     outputs["endpoint"] = t.endpoint
     deployer.save_outputs(config.state_dir() / "serverless" / f"outputs-{t.kind}.json", outputs)
@@ -65,7 +66,7 @@ def run_teardown(t: Target, dry_run: bool = False) -> list[str]:
             print(f"delete   {r.type} {r.name or r.logical}")
         print(f"delete   AWS::S3::Bucket {stack.artifacts_bucket()} (code artifacts)")
         return []
-    teardown.teardown(t, stack, log=lambda m: print(f"teardown: {m}", flush=True))
+    teardown.teardown(t, stack, log=lambda m: print(f"teardown: {m}", file=sys.stderr, flush=True))
     return teardown.leftovers(t, stack)
 
 

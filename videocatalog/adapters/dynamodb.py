@@ -90,7 +90,7 @@ class DynamoRepository:
             filters.append("contains(#q, :q)")
         kwargs: dict[str, Any] = {"TableName": self.table, "IndexName": INDEX, "KeyConditionExpression": key,
                                   "ExpressionAttributeNames": names, "ExpressionAttributeValues": values,
-                                  "ScanIndexForward": False, "Limit": max(25, query.limit + 1)}
+                                  "ScanIndexForward": False, "Limit": query.limit + 1}
         if filters:
             kwargs["FilterExpression"] = " AND ".join(filters)
         found: list[Video] = []

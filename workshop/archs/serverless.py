@@ -105,6 +105,15 @@ def deploy(component: str | None, release: str, env: dict[str, str] | None = Non
     return str(current["url"])
 
 
+def new_capacity() -> float:
+    """Seconds from "a new Lambda environment is needed" (a new version of list_videos) to its first 200."""
+    from .serverless_study import _gateway_rows, _lambda
+
+    current = info()
+    [row] = _gateway_rows(current, _lambda(current["endpoint"]), 1, 0)
+    return float(row["latency_ms"]) / 1000
+
+
 def pids() -> dict[str, int]:
     """The local AWS process and every live function environment (named after its handler)."""
     out = {name: rec["pid"] for name, rec in procs.records(NAME).items()}
