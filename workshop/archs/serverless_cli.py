@@ -20,6 +20,18 @@ def cmd_teardown(args: argparse.Namespace) -> int:
     return 0
 
 
+def _record(outputs: dict, release: str) -> None:
+    # A redeploy after a teardown makes a new API (a new URL): keep `workshop status` and the harness right.
+    from .. import procs
+    from . import serverless
+
+    info = procs.load_arch(serverless.NAME)
+    if info and outputs.get("endpoint") == info.get("endpoint"):
+        info.update(url=outputs["base_url"], api_id=outputs["api_id"], release=release,
+                    components={c: release for c in serverless.COMPONENTS})
+        procs.save_arch(serverless.NAME, info)
+
+
 def _deploy_dispatch(original):
     def run(args: argparse.Namespace) -> int:
         if args.arch == "serverless" and (args.target or args.dry_run):
@@ -28,6 +40,7 @@ def _deploy_dispatch(original):
             outputs = cli.run_deploy(cli.target(args.target or "local", dry_run=args.dry_run), args.release or "v1",
                                      args.dry_run)
             if outputs:
+                _record(outputs, args.release or "v1")
                 print(outputs["base_url"])
             return 0
         if not args.release:
