@@ -86,16 +86,15 @@ class UploadGuard:
         presigned = "X-Amz-Credential=" in query or "X-Amz-Signature=" in query or "X-Amz-Algorithm=" in query
         guarded = bool(bucket) and self._limit(bucket) is not None
         if not presigned and not (guarded and "HTTP_AUTHORIZATION" not in environ):
-            return self.app(environ, start_response)
-        if presigned or guarded:
-            headers = {k[5:].replace("_", "-"): v for k, v in environ.items() if k.startswith("HTTP_")}
-            headers["CONTENT-TYPE"] = environ.get("CONTENT_TYPE", "")
-            try:
-                raw = (environ.get("RAW_URI") or environ.get("REQUEST_URI") or path).split("?", 1)[0]
-                verify(method, raw, query, headers, self.secrets)
-            except BadSignature as exc:
-                _drain(get_input_stream(environ))
-                return _xml_error(start_response, "403 Forbidden", exc.code, str(exc))
+            return self.app(environ, start_response)  # SDK calls (header-signed) go straight to moto
+        headers = {k[5:].replace("_", "-"): v for k, v in environ.items() if k.startswith("HTTP_")}
+        headers["CONTENT-TYPE"] = environ.get("CONTENT_TYPE", "")
+        try:  # a presigned URL, or an anonymous request to a private bucket (which S3 refuses)
+            raw = (environ.get("RAW_URI") or environ.get("REQUEST_URI") or path).split("?", 1)[0]
+            verify(method, raw, query, headers, self.secrets)
+        except BadSignature as exc:
+            _drain(get_input_stream(environ))
+            return _xml_error(start_response, "403 Forbidden", exc.code, str(exc))
         if method == "PUT" and guarded and key.startswith("sources/"):
             return self._upload(environ, start_response, bucket, key)
         return self.app(environ, start_response)
