@@ -89,6 +89,19 @@ def info() -> dict[str, Any]:
     return found
 
 
+def outputs() -> dict[str, Any]:
+    """The last local deploy's outputs: API id, base URL, endpoint, table/bucket/stream names, the status
+    topic and the SQS queue subscribed to it (what notebooks read the mobile-backend messages from)."""
+    import json
+
+    from videocatalog import config
+
+    path = config.state_dir() / "serverless" / "outputs-local.json"
+    if not path.exists():
+        raise SystemExit("serverless has not been deployed locally (workshop up serverless)")
+    return json.loads(path.read_text())
+
+
 def deploy(component: str | None, release: str, env: dict[str, str] | None = None) -> str:
     """Release one function (all API functions when None): a new version, all traffic or a canary."""
     from serverless.deploy import release as releases
