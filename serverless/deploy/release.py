@@ -40,4 +40,14 @@ def release(endpoint: str, component: str, release_name: str, extra_env: dict[st
         point_alias(t, r.name, stable, canary=(version, weight))
     else:
         point_alias(t, r.name, version)
+    _repoint_mappings(lam, r.name)
     return version
+
+
+def _repoint_mappings(lam: Any, name: str) -> None:
+    # moto stores the alias's version in an event source mapping: point it at the alias again.
+    for page in lam.get_paginator("list_event_source_mappings").paginate():
+        for esm in page.get("EventSourceMappings", []):
+            if f":function:{name}:" in esm["FunctionArn"] + ":" and not esm["FunctionArn"].endswith(f":{ALIAS}"):
+                alias = lam.get_alias(FunctionName=name, Name=ALIAS)["AliasArn"]
+                lam.update_event_source_mapping(UUID=esm["UUID"], FunctionName=alias)
