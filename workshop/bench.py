@@ -47,8 +47,8 @@ class BenchConfig:
 
     @classmethod
     def quick_mode(cls, out: Path, names: list[str], seed_: int = 42) -> BenchConfig:
-        """Few users, short runs, one fault: about a minute per architecture."""
-        return cls(out=out, archs=names, quick=True, seed=seed_, seed_videos=20,
+        """Few users, short runs, one fault, microservices as plain processes (image builds take minutes)."""
+        return cls(out=out, archs=names, quick=True, seed=seed_, seed_videos=20, backend="process",
                    load=loadrun.LoadParams(users=8, spawn_rate=8, duration_s=15, think_time="0.1,0.5", seed=seed_),
                    rollback=rollback.RollbackParams(baseline_s=3, detect_timeout_s=8, recover_timeout_s=10, tail_s=2,
                                                     load=loadrun.LoadParams(users=5, think_time="0.1,0.4", seed=seed_)),

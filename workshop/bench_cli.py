@@ -57,7 +57,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     cfg = BenchConfig.quick_mode(out, names, args.seed) if quick else BenchConfig(out=out, archs=names, seed=args.seed)
     if args.processes:
         cfg.load.processes = args.processes
-    cfg.backend = args.backend
+    if args.backend:
+        cfg.backend = args.backend
     signal.signal(signal.SIGTERM, _interrupt)
     bench = run_bench(cfg, missing)
     print(format_table(summary_rows(bench)))
@@ -132,7 +133,8 @@ def extend(sub) -> None:
     bench.add_argument("--seed", type=int, default=42)
     bench.add_argument("--processes", type=int, help="Locust worker processes for the load runs (-1: one per core)")
     bench.add_argument("--backend", choices=["process", "docker"],
-                       help="microservices: containers or plain processes (default: docker if reachable)")
+                       help="microservices: containers or plain processes (default: process with --quick, "
+                            "else docker if reachable)")
     bench.set_defaults(func=cmd_bench)
     load = sub.add_parser("load", help="one Locust run against an architecture")
     load.add_argument("arch", choices=archs.ARCHITECTURES)

@@ -27,7 +27,8 @@ def summary_rows(bench: dict) -> list[dict]:
         total = (res.get("load") or {}).get("total")
         if res.get("status") != "ok" or not total:
             continue
-        rows.append({"arch": arch, "rps": total["rps"], "p50_ms": total["p50_ms"], "p95_ms": total["p95_ms"],
+        rows.append({"arch": arch, "backend": res.get("backend"), "rps": total["rps"], "p50_ms": total["p50_ms"],
+                     "p95_ms": total["p95_ms"],
                      "p99_ms": total["p99_ms"], "error_rate": total["error_rate"],
                      "rps_vs_monolith": _ratio(total["rps"], base.get("rps")),
                      "p99_vs_monolith": _ratio(total["p99_ms"], base.get("p99_ms"))})
