@@ -87,7 +87,8 @@ def run_arch(name: str, cfg: BenchConfig) -> dict:
         log(f"{name}: open loop, {cfg.open_loop.arrival_rate:g} requests/s for {cfg.open_loop.duration_s}s")
         result["open_loop"] = loadrun.run_load(url, folder / "open", cfg.open_loop, loadrun.safe_pids(module, name))
         if name == "monolith":
-            result["saturation"] = saturation(url, folder, cfg.saturation_users, cfg.saturation_s, cfg.seed)
+            result["saturation"] = saturation(url, folder, cfg.saturation_users, cfg.saturation_s, cfg.seed,
+                                              processes=cfg.load.processes)
         result["stage"], result["rollback"] = "rollback", []
         for i, fault in enumerate(cfg.faults):
             log(f"{name}: rollback scenario, bad release with fault {fault}")

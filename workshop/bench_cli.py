@@ -55,8 +55,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else results_dir("bench")
     quick = args.quick or quick_from_env()
     cfg = BenchConfig.quick_mode(out, names, args.seed) if quick else BenchConfig(out=out, archs=names, seed=args.seed)
-    if args.processes:
-        cfg.load.processes = args.processes
+    if args.processes:  # every Locust run of the bench, the saturation test included
+        for params in (cfg.load, cfg.open_loop, cfg.rollback.load):
+            params.processes = args.processes
     if args.backend:
         cfg.backend = args.backend
     signal.signal(signal.SIGTERM, _interrupt)

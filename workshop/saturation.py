@@ -9,10 +9,11 @@ from .archs import monolith
 from .progress import log
 
 
-def saturation(url: str, folder: Path, users: int, duration_s: int, seed: int, rounds: int = 2) -> dict:
+def saturation(url: str, folder: Path, users: int, duration_s: int, seed: int, rounds: int = 2,
+               processes: int | None = None) -> dict:
     """GET /videos as fast as Locust can, then as fast as wrk can, alternating (the machine is noisy); best of each."""
     params = loadrun.LoadParams(users=users, spawn_rate=users, duration_s=duration_s, think_time="0", tags="list",
-                                seed=seed)
+                                seed=seed, processes=processes)
     runs: dict[str, list[dict]] = {"locust": [], "wrk": []}
     for i in range(rounds):
         log(f"  saturation round {i + 1}/{rounds}: Locust, GET /videos only, no think time")
