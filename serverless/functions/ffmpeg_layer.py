@@ -18,7 +18,7 @@ def ensure_ffmpeg() -> str:
         raise RuntimeError("the ffmpeg layer holds no ffmpeg binary")
     exe = found[0]
     if not os.access(exe, os.X_OK):
-        # Unzipping without the mode bits (as the local platform does) loses +x: run a copy from /tmp.
+        # A zip made without mode bits loses +x (Lambda keeps the bits it finds): run a copy from /tmp.
         local = Path(os.environ.get("TMPDIR", "/tmp")) / "bin" / "ffmpeg"
         if not local.exists():
             local.parent.mkdir(parents=True, exist_ok=True)

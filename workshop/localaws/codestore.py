@@ -48,3 +48,8 @@ def _extract(blob: bytes, target: Path) -> None:
             if Path(member).is_absolute() or ".." in Path(member).parts:
                 raise ValueError(f"unsafe path in zip: {member}")
         zf.extractall(target)
+        for info in zf.infolist():
+            mode = (info.external_attr >> 16) & 0o777
+            if mode and not info.is_dir():
+                # Lambda keeps the zip's permission bits (an executable in a layer stays executable).
+                (target / info.filename).chmod(mode)
