@@ -35,3 +35,9 @@ def test_a_service_that_is_down_is_503_on_its_endpoints_only(system):
     finally:
         assert name not in microservices.scale("analytics", 1)  # replaces the dead instance
     assert requests.post(f"{system.url}/videos/{video['id']}/views", timeout=30).status_code == 202
+
+
+def test_up_again_keeps_the_running_system(system):
+    before = {name: r["pid"] for name, r in system.instances("gateway").items()}
+    assert microservices.up(backend=system.backend) == system.url  # a re-run notebook cell, say
+    assert {name: r["pid"] for name, r in system.instances("gateway").items()} == before

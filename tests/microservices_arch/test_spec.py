@@ -33,6 +33,15 @@ def test_services_start_after_their_dependencies_with_ports_and_required_peers()
     assert "WORKSHOP_JWT_SECRET" not in services["gateway"].env  # empty: the service's own default applies
 
 
+def test_every_port_comes_from_its_variable_so_up_can_move_it():
+    services, _ = ms_spec.load({ms_spec.port_variable(name): str(9000 + i) for i, name in enumerate(
+        ("gateway", "catalog", "upload", "transcode", "analytics"))})
+    assert [services[n].port for n in ("gateway", "catalog", "upload", "transcode", "analytics")] == [
+        9000, 9001, 9002, 9003, 9004]
+    assert services["gateway"].env["CATALOG_URL"] == "http://127.0.0.1:9001"
+    assert services["transcode"].env["UPLOAD_URL"] == "http://127.0.0.1:9002"
+
+
 def test_process_backend_maps_container_paths_to_the_state_folder():
     services, _ = ms_spec.load({"WORKSHOP_STATE_DIR": "/state"})
     assert services["catalog"].env["DATA_DIR"] == "/data"

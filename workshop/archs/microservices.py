@@ -18,6 +18,16 @@ from .ms_spec import Service
 NAME = ARCH
 COMPONENTS = ("gateway", "catalog", "upload", "transcode", "analytics")
 ROLLBACK_COMPONENT = "catalog"
+def _answers(info: dict) -> bool:
+    import requests
+
+    alive = all(procs.alive(r["pid"]) for r in ms_run.instances().values())
+    try:
+        return alive and requests.get(info["url"] + "/health", timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
+
+
 def _info() -> dict:
     info = procs.load_arch(ARCH)
     if info is None:
@@ -62,12 +72,17 @@ def up(backend: str | None = None, release: str = "v1") -> str:
 
         backend = "docker" if containers.engine_available() else "process"
     variables = {**ms_spec.referenced_environment(), "WORKSHOP_STATE_DIR": str(config.state_dir())}
+    existing = procs.load_arch(ARCH)
+    if existing is not None:
+        if existing.get("backend") == backend and _answers(existing):
+            return existing["url"]  # already up (a re-run notebook cell, say): keep it
+        down()  # what a dead run left behind, or the other backend
     services, settings = ms_spec.load(variables)
-    busy = [f"{s.name}:{s.port}" for s in services.values() if not procs.port_is_free(s.port)]
-    if busy:
-        raise RuntimeError(f"ports already in use on 127.0.0.1: {', '.join(busy)} (is microservices up already?)")
+    for service in services.values():  # preferred ports; free ones where another run holds them
+        variables[ms_spec.port_variable(service.name)] = str(procs.choose_port(service.port))
     variables.update(ms_localaws.start(ms_localaws.port()))
-    gateway = services[settings["gateway"]]
+    services = ms_spec.load(variables)[0]
+    gateway = services[settings["gateway"]]  # the ports chosen above
     info = {"url": f"http://127.0.0.1:{gateway.port}", "release": release, "backend": backend,
             "variables": variables, "components": {}, "env": {}, "images": {}, "counters": {}}
     procs.save_arch(ARCH, info)

@@ -15,8 +15,7 @@ DEFAULT_PORT = 4567  # the serverless architecture's local AWS runs on a port of
 
 def port() -> int:
     """WORKSHOP_MS_LOCALAWS_PORT (default 4567), or a free port when that one is taken."""
-    wanted = int(os.environ.get("WORKSHOP_MS_LOCALAWS_PORT", DEFAULT_PORT))
-    return wanted if procs.port_is_free(wanted) else procs.free_port()
+    return procs.choose_port(int(os.environ.get("WORKSHOP_MS_LOCALAWS_PORT", DEFAULT_PORT)))
 
 
 def sqs_client(port: int) -> Any:

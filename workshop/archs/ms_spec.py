@@ -83,6 +83,11 @@ def _service(name: str, raw: dict[str, Any]) -> Service:
                    stop_grace_s=_duration_s(raw.get("stop_grace_period"), 10.0))
 
 
+def port_variable(service: str) -> str:
+    """The variable compose.yaml takes a service's port from (WORKSHOP_MS_<SERVICE>_PORT)."""
+    return f"WORKSHOP_MS_{service.upper()}_PORT"
+
+
 def referenced_environment(path: Path = COMPOSE_FILE) -> dict[str, str]:
     """The variables the compose file refers to that are set now (saved at `up`, so later calls agree)."""
     names = {match.group(1) for match in _VAR.finditer(path.read_text())}
