@@ -1,4 +1,7 @@
-"""End to end: `workshop bench --quick --archs monolith` measures, charts and reports, and leaves nothing running."""
+"""End to end: `workshop bench --quick --archs monolith` measures, charts and reports, and leaves nothing running.
+
+HARNESS_BENCH_ARCHS (comma list with the monolith, default "monolith") widens it, e.g. to every architecture in CI.
+"""
 
 from __future__ import annotations
 
@@ -17,23 +20,26 @@ from workshop.report import _fmt
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 KINDS = {"latency", "throughput", "resources", "saturation", "coldstart", "cost", "rollback"}
+ARCHS = os.environ.get("HARNESS_BENCH_ARCHS", "monolith")
 
 
 @pytest.fixture(scope="module")
 def bench(tmp_path_factory):
     out = tmp_path_factory.mktemp("bench") / "run"
-    done = subprocess.run([sys.executable, "-m", "workshop", "bench", "--quick", "--archs", "monolith",
-                           "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    done = subprocess.run([sys.executable, "-m", "workshop", "bench", "--quick", "--archs", ARCHS,
+                           "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=1800)
     yield out, done
     # Whatever happened, nothing of the bench may stay up.
-    subprocess.run([sys.executable, "-m", "workshop", "down", "monolith"], cwd=ROOT, capture_output=True,
-                   env={**os.environ, "WORKSHOP_STATE_DIR": str(out / "state")}, timeout=60)
+    for arch in ARCHS.split(","):
+        subprocess.run([sys.executable, "-m", "workshop", "down", arch], cwd=ROOT, capture_output=True,
+                       env={**os.environ, "WORKSHOP_STATE_DIR": str(out / "state")}, timeout=120)
 
 
 def test_bench_exits_cleanly_and_prints_the_summary(bench):
     out, done = bench
     assert done.returncode == 0, done.stderr[-3000:]
-    assert re.search(r"^monolith\s+[\d.]+", done.stdout, re.MULTILINE), done.stdout
+    for arch in ARCHS.split(","):
+        assert re.search(rf"^{arch}\s+\S+\s+[\d.]+", done.stdout, re.MULTILINE), done.stdout
     assert "monolith GET /videos at saturation: Locust" in done.stdout
     assert f"report: {out / 'report.html'}" in done.stdout
 
@@ -42,6 +48,7 @@ def test_report_has_every_chart_from_this_run(bench):
     out, _ = bench
     index = json.loads((out / "charts" / "index.json").read_text())
     assert {c["kind"] for c in index} == KINDS
+    assert {c["arch"] for c in index if c["kind"] == "rollback"} == set(ARCHS.split(","))
     html = (out / "report.html").read_text()
     assert html.count("data:image/png;base64,") == len(index)
 
@@ -63,9 +70,15 @@ def test_report_numbers_are_the_ones_measured(bench):
     assert len(result["coldstart"]["seconds"]) == 3
 
 
+def test_every_architecture_was_measured(bench):
+    out, _ = bench
+    results = json.loads((out / "bench.json").read_text())["archs"]
+    assert {a: r["status"] for a, r in results.items()} == {a: "ok" for a in ARCHS.split(",")}
+
+
 def test_metadata_is_complete(bench):
     out, _ = bench
-    for path in (out / "metadata.json", out / "monolith" / "metadata.json"):
+    for path in (out / "metadata.json", *(out / a / "metadata.json" for a in ARCHS.split(","))):
         meta = json.loads(path.read_text())
         assert set(metadata.REQUIRED) <= set(meta), path
     assert json.loads((out / "monolith" / "metadata.json").read_text())["backend"] == "process"
