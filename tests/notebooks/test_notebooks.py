@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import csv
 import json
 import os
@@ -65,6 +66,8 @@ def test_structure(path):
     texts = markdown(nb)
     assert any("Exercise" in t for t in texts), "no exercise"
     assert any(SOLUTION_RE.search(t) for t in texts), "no solution a learner can reveal (<details> with code)"
+    for solution in (m for t in texts for m in SOLUTION_RE.findall(t)):
+        ast.parse(solution)  # a solution that is not even Python would only fail when a learner reveals it
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert not re.search(r"^\s*from\s+\S+\s+import\s+\*", code, re.M), "star import"
     assert not re.search(r"^\s*(import|from)\s+locust\b", code, re.M), "locust must run as a subprocess"
