@@ -16,8 +16,8 @@ proc_name = f"soa-{tier}"
 
 
 def on_starting(server):
-    if tier != "logic":
-        return
+    if tier != "logic" or os.environ.get("SOA_EXTRA_INSTANCE"):
+        return  # an extra instance (added capacity) must not take jobs from the live one
     # This logic tier is the only worker of jobs and it is starting, so no lease is live: take them back.
     from soa.worker import release_interrupted_jobs
     from videocatalog.errors import Unavailable

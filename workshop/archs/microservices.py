@@ -164,3 +164,14 @@ def pids() -> dict[str, int]:
     if localaws:
         out["localaws"] = localaws["pid"]
     return out
+
+
+def new_capacity(service: str = "catalog") -> float:
+    """Seconds from starting one more instance of `service` to its first healthy answer (it is then removed)."""
+    before = set(_of(service))
+    scale(service, len(before) + 1)
+    try:
+        (added,) = set(_of(service)) - before
+        return float(ms_run.instances()[added]["healthy_s"])
+    finally:
+        scale(service, len(before))

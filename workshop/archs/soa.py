@@ -7,6 +7,7 @@ serving; during the gap the tiers above it answer 503 `unavailable`, which is wh
 from __future__ import annotations
 
 import os
+import time
 
 from .. import procs
 
@@ -109,3 +110,17 @@ def pids() -> dict[str, int]:
 
 ROLLBACK_COMPONENT = "logic"  # the tier with the business logic is the one a bad release usually hits
 COMPONENTS = ("presentation", "logic", "data")
+
+
+def new_capacity() -> float:
+    """Seconds from starting one more logic-tier process to its first healthy answer (it is then stopped)."""
+    port = procs.free_port()
+    env = {**tier_env("logic", "v1"), "PORT": str(port), "SOA_EXTRA_INSTANCE": "1"}
+    argv = [procs.PYTHON, "-m", "gunicorn", "-c", str(ROOT / "soa" / "gunicorn.conf.py"), "soa.logic_tier:create_app()"]
+    started = time.monotonic()
+    pid = procs.start(NAME, "logic-extra", argv, env=env, cwd=str(ROOT), port=port)
+    try:
+        procs.wait_healthy(f"http://127.0.0.1:{port}/health", timeout_s=60, pid=pid)
+        return time.monotonic() - started
+    finally:
+        procs.stop(NAME, "logic-extra")
