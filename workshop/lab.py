@@ -9,8 +9,10 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +60,8 @@ class Running:
 
     def deploy(self, component: str | None, release: str, fault: str | None = None) -> str:
         """Release one component (monolith: the whole unit), optionally a bad release with `fault`."""
-        self.url = self.module.deploy(component, release, {"WORKSHOP_FAULT": fault} if fault else {})
+        with quietly():
+            self.url = self.module.deploy(component, release, {"WORKSHOP_FAULT": fault} if fault else {})
         self.client = CatalogClient(self.url)
         return self.url
 
@@ -85,18 +88,48 @@ class Running:
         return f"<{self.arch} at {self.url}>"
 
 
+@contextlib.contextmanager
+def quietly() -> Iterator[io.StringIO]:
+    """Hold back what the harness prints (deploy steps...) unless the block fails, then show its tail.
+
+    Python's stdout and stderr and file descriptors 1 and 2 are all held: subprocesses write to the latter.
+    """
+    chatter = io.StringIO()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    with tempfile.TemporaryFile() as sink:
+        saved = {fd: os.dup(fd) for fd in (1, 2)}
+        for fd in saved:
+            os.dup2(sink.fileno(), fd)
+        try:
+            with contextlib.redirect_stdout(chatter), contextlib.redirect_stderr(chatter):
+                yield chatter
+        except BaseException:
+            _restore(saved)
+            sink.seek(0)
+            print(chatter.getvalue()[-4000:] + sink.read().decode(errors="replace")[-4000:])
+            raise
+        finally:
+            _restore(saved)
+
+
+def _restore(saved: dict[int, int]) -> None:
+    for fd, copy in list(saved.items()):
+        os.dup2(copy, fd)
+        os.close(copy)
+        del saved[fd]
+
+
 def start(arch: str, backend: str | None = None, release: str = "v1") -> Running:
     """Bring `arch` up through the harness, first stopping whatever a previous run left; always torn down."""
     _install_cleanup()
     module = archs.load(arch)
     module.down()  # a re-run, or a kernel that died: never two copies, never orphans
     _RUNNING.pop(arch, None)
-    chatter = io.StringIO()  # deploy steps printed by up(): shown only when it fails
     try:
-        with contextlib.redirect_stdout(chatter):
+        with quietly():
             url = module.up(backend=backend, release=release)
     except BaseException:
-        print(chatter.getvalue()[-4000:])
         module.down()
         raise
     running = Running(arch, url, backend)
