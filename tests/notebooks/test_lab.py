@@ -77,3 +77,19 @@ def test_a_rerun_stops_what_a_killed_kernel_left(state):
         assert gone(orphan), "start() must stop what a previous run left"
         assert system.client.health()["status"] == "ok"
     assert procs.load_arch("monolith") is None
+
+
+@pytest.mark.slow
+def test_a_failing_cell_also_stops_a_local_aws_and_its_environments(state):
+    start = ("import psutil; from workshop import lab_aws, procs; aws = lab_aws.local_aws('t')\n"
+             "lab_aws.deploy_function(aws, 'probe', 'probe'); lab_aws.timed_invoke(aws, 'probe')\n"
+             "serve = procs.records('lab-localaws-t')['serve']['pid']\n"
+             "print(serve, *[c.pid for c in psutil.Process(serve).children(recursive=True)], flush=True)")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(start),
+                                         nbformat.v4.new_code_cell("raise RuntimeError('a cell fails')")])
+    with pytest.raises(CellExecutionError):
+        NotebookClient(nb, kernel_name="python3", timeout=120).execute()
+    pids = [int(p) for p in nb.cells[0].outputs[-1].text.split()]
+    assert len(pids) >= 2, "expected the local AWS and at least one execution environment"
+    assert all(gone(pid) for pid in pids), "the kernel shut down but the local AWS or an environment kept running"
+    assert not procs.records("lab-localaws-t")
