@@ -14,9 +14,12 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from flask import Blueprint
+
 from videocatalog.adapters.http_peer import Peer
 from videocatalog.adapters.sqlite import Database
 from videocatalog.errors import Conflict, Unavailable
+from videocatalog.web.wire import arg, body
 
 log = logging.getLogger(__name__)
 SCHEMA = "CREATE TABLE IF NOT EXISTS locks (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at REAL NOT NULL)"
@@ -47,6 +50,23 @@ class SqliteLocks:
     def release(self, name: str, owner: str) -> None:
         """Give the lease back (only its owner can)."""
         self.db.connect().execute("DELETE FROM locks WHERE name = ? AND owner = ?", (name, owner))
+
+
+def lock_blueprint(db: Database) -> Blueprint:
+    """The leases of `db` over HTTP, for HttpLocks: acquire, release."""
+    locks, bp = SqliteLocks(db), Blueprint("locks", __name__)
+
+    @bp.post("/locks")
+    def acquire_lock():
+        data = body()
+        return {"acquired": locks.acquire(str(data["name"]), str(data["owner"]), float(data["ttl_s"]))}
+
+    @bp.delete("/locks")
+    def release_lock():
+        locks.release(arg("name"), arg("owner"))
+        return {}
+
+    return bp
 
 
 class HttpLocks:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import BinaryIO, cast
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, current_app, request
 
 from videocatalog import config
 from videocatalog.adapters.http_data import http_ports, page_json, parse_list_params
@@ -18,11 +18,12 @@ from videocatalog.errors import AppError
 from videocatalog.service import Catalog
 from videocatalog.validation import parse_new_video
 from videocatalog.web import install_error_handlers
+from videocatalog.web.api import common
 from videocatalog.web.faults import install_faults
+from videocatalog.web.wire import drain
 
 from . import settings
 from .locks import HttpLocks
-from .wire import drain
 
 
 def _catalog() -> Catalog:
@@ -31,6 +32,7 @@ def _catalog() -> Catalog:
 
 def register_logic_api(app: Flask) -> None:
     """Serve the catalog operations on `app` (records as JSON, for the presentation tier only)."""
+    app.register_blueprint(common)  # renditions and views: the same views as the public edge
 
     @app.get("/health")
     def health():
@@ -63,16 +65,6 @@ def register_logic_api(app: Flask) -> None:
         except AppError:
             drain()
             raise
-
-    @app.get("/videos/<video_id>/renditions/<name>")
-    def get_rendition(video_id: str, name: str):
-        chunks, content_type = _catalog().open_rendition(video_id, name)
-        return Response(chunks, content_type=content_type)
-
-    @app.post("/videos/<video_id>/views")
-    def post_view(video_id: str):
-        _catalog().record_view(video_id)
-        return {"status": "accepted"}, 202
 
     @app.get("/trending")
     def get_trending():

@@ -25,6 +25,7 @@ from videocatalog.service import Catalog
 from videocatalog.web.ports_api import blob_blueprint
 from videocatalog.web.serve import serve
 from videocatalog.web.service_app import service_app
+from videocatalog.web.wire import drain
 
 DECLARED_LENGTH = "X-Declared-Length"  # the client's Content-Length, when the gateway forwards chunked
 
@@ -63,11 +64,6 @@ def _declared_length() -> int | None:
     return int(value) if value and value.isdigit() else request.content_length
 
 
-def _drain(limit: int = 1 << 31) -> None:
-    while limit > 0 and (chunk := request.stream.read(1 << 16)):
-        limit -= len(chunk)
-
-
 def create_app() -> Flask:
     """The upload service's Flask app."""
     catalog = build_catalog()
@@ -81,7 +77,7 @@ def create_app() -> Flask:
             with one_upload_at_a_time(video_id):
                 video = catalog.accept_upload(video_id, request.stream, _declared_length())
         except (PayloadTooLarge, Conflict):
-            _drain()  # so the sender, still sending, gets to read the refusal
+            drain(1 << 31)  # so the sender, still sending, gets to read the refusal
             raise
         return video.to_record()
 

@@ -15,6 +15,7 @@ from .. import auth, config
 from ..errors import AppError
 from ..model import Rendition, Video
 from ..validation import encode_cursor, parse_json_object, parse_list_query, parse_new_video
+from .wire import drain
 
 
 def _backend() -> Any:
@@ -38,6 +39,9 @@ def video_json(video: Video) -> dict[str, Any]:
 health = Blueprint("health", __name__)
 videos = Blueprint("videos", __name__)
 trending = Blueprint("trending", __name__)
+# Operations whose HTTP form is the same at the public edge and inside the SOA (no auth, no URLs in the
+# answer): the SOA's logic tier serves this blueprint too, on its local Catalog.
+common = Blueprint("common", __name__)
 
 
 @health.get("/health")
@@ -87,23 +91,18 @@ def upload_source(video_id: str):
     except AppError:
         # Read what the client is still sending (up to a bound), so it gets to read our error and the
         # kept-alive connection stays usable for its next request.
-        _drain(request.stream, config.max_upload_bytes() + (1 << 20))
+        drain(config.max_upload_bytes() + (1 << 20))
         raise
     return video_json(video), 200
 
 
-def _drain(stream: Any, limit: int) -> None:
-    while limit > 0 and (chunk := stream.read(1 << 16)):
-        limit -= len(chunk)
-
-
-@videos.get("/videos/<video_id>/renditions/<name>")
+@common.get("/videos/<video_id>/renditions/<name>")
 def get_rendition(video_id: str, name: str):
     chunks, content_type = _backend().open_rendition(video_id, name)
     return Response(chunks, content_type=content_type)
 
 
-@videos.post("/videos/<video_id>/views")
+@common.post("/videos/<video_id>/views")
 def post_view(video_id: str):
     _backend().record_view(video_id)
     return {"status": "accepted"}, 202
@@ -118,5 +117,5 @@ def register_api(app: Flask, backend: Any, architecture: str) -> None:
     """Serve the contract on `app` from `backend`."""
     app.config["ARCHITECTURE"] = architecture
     app.extensions["catalog"] = backend
-    for blueprint in (health, videos, trending):
+    for blueprint in (health, videos, common, trending):
         app.register_blueprint(blueprint)

@@ -2,13 +2,12 @@
 
 In the microservices the catalog service serves its VideoRepository and the upload service its
 BlobStore this way, so the transcode worker and the upload service run the core's use cases
-(`pipeline.process_video`, `Catalog.accept_upload`) on remote ports without copying them.
+(`pipeline.process_video`, `Catalog.accept_upload`) on remote ports without copying them. The SOA's
+data tier serves all four ports with these blueprints and those of `ports_work`.
 View functions are named after operations, so WORKSHOP_FAULT can target them.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from flask import Blueprint, Response, request
 
@@ -17,40 +16,21 @@ from ..adapters.sqlite import Database, SqliteRepository
 from ..errors import AppError, Conflict, NotFound, ValidationError
 from ..model import Rendition, Video
 from ..ports import BlobStore
+from .wire import arg, body, build, drain
 
 
-def _body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ValidationError("body", "must be a JSON object")
-    return body
+def repository_blueprint(db: Database, *, checked: bool = True) -> Blueprint:
+    """Videos as records: add, get, save, delete, list, update_rendition.
 
-
-def _record(cls: type, data: dict[str, Any]) -> Any:
-    try:
-        return cls.from_record(data) if cls is Video else cls(**data)
-    except (TypeError, KeyError, ValueError) as exc:
-        raise ValidationError("body", f"not a {cls.__name__}: {exc}") from exc
-
-
-def _arg(name: str) -> str:
-    value = request.args.get(name)
-    if not value:
-        raise ValidationError(name, "is required")
-    return value
-
-
-def repository_blueprint(db: Database) -> Blueprint:
-    """Videos as records: add, get, save (never re-creates a deleted video), delete, list, update_rendition."""
+    Checked (a service several others write to): `create_video` refuses a known id and answers the
+    record, and a save never re-creates a deleted video. Unchecked (the SOA data tier, storage only):
+    `add_video` inserts (its app answers a duplicate's IntegrityError with 409) and a save upserts.
+    """
     repo, bp = SqliteRepository(db), Blueprint("repository", __name__)
-
-    @bp.post("/videos")
-    def create_video():
-        video = _record(Video, _body())
-        if repo.get(video.id) is not None:
-            raise Conflict(f"video {video.id} already exists")
-        repo.add(video)
-        return video.to_record(), 201
+    if checked:
+        _checked_writes(bp, db, repo)
+    else:
+        _plain_writes(bp, repo)
 
     @bp.get("/videos/<video_id>")
     def get_video(video_id: str):
@@ -59,11 +39,41 @@ def repository_blueprint(db: Database) -> Blueprint:
             raise NotFound(f"video {video_id} not found")
         return video.to_record()
 
+    @bp.delete("/videos/<video_id>")
+    def delete_video(video_id: str):
+        return {"deleted": repo.delete(video_id)}
+
+    @bp.get("/videos")
+    def list_videos():
+        return page_json(repo.list(parse_list_params(request.args)))
+
+    @bp.post("/videos/<video_id>/renditions")
+    def update_rendition(video_id: str):
+        video = repo.update_rendition(video_id, build(Rendition, body()))
+        return {"video": video.to_record() if video else None}
+
+    return bp
+
+
+def _path_video(video_id: str) -> Video:
+    video = build(Video, body())
+    if video.id != video_id:
+        raise ValidationError("id", "does not match the path")
+    return video
+
+
+def _checked_writes(bp: Blueprint, db: Database, repo: SqliteRepository) -> None:
+    @bp.post("/videos")
+    def create_video():
+        video = build(Video, body())
+        if repo.get(video.id) is not None:
+            raise Conflict(f"video {video.id} already exists")
+        repo.add(video)
+        return video.to_record(), 201
+
     @bp.put("/videos/<video_id>")
     def save_video(video_id: str):
-        video = _record(Video, _body())
-        if video.id != video_id:
-            raise ValidationError("id", "does not match the path")
+        video = _path_video(video_id)
         conn = db.connect()
         conn.execute("BEGIN IMMEDIATE")  # check and write in one transaction: a concurrent delete wins cleanly
         try:
@@ -76,26 +86,17 @@ def repository_blueprint(db: Database) -> Blueprint:
             raise NotFound(f"video {video_id} not found")
         return {}
 
-    @bp.delete("/videos/<video_id>")
-    def delete_video(video_id: str):
-        return {"deleted": repo.delete(video_id)}
 
-    @bp.get("/videos")
-    def list_videos():
-        return page_json(repo.list(parse_list_params(request.args)))
+def _plain_writes(bp: Blueprint, repo: SqliteRepository) -> None:
+    @bp.post("/videos")
+    def add_video():
+        repo.add(build(Video, body()))
+        return {}, 201
 
-    @bp.post("/videos/<video_id>/renditions")
-    def update_rendition(video_id: str):
-        video = repo.update_rendition(video_id, _record(Rendition, _body()))
-        return {"video": video.to_record() if video else None}
-
-    return bp
-
-
-def _drain(limit: int = 1 << 20) -> None:
-    # Read what the caller still sends (it caps it), so it can read our error on a usable connection.
-    while limit > 0 and (chunk := request.stream.read(1 << 16)):
-        limit -= len(chunk)
+    @bp.put("/videos/<video_id>")
+    def save_video(video_id: str):
+        repo.save(_path_video(video_id))
+        return {}
 
 
 def blob_blueprint(blobs: BlobStore) -> Blueprint:
@@ -105,22 +106,21 @@ def blob_blueprint(blobs: BlobStore) -> Blueprint:
     @bp.put("/blobs")
     def put_blob():
         try:
-            return {"bytes": blobs.put_stream(_arg("key"), request.stream, int(_arg("max_bytes")))}
+            return {"bytes": blobs.put_stream(arg("key"), request.stream, int(arg("max_bytes")))}
         except AppError:
-            _drain()
+            drain()
             raise
 
     @bp.get("/blobs")
     def get_blob():
-        return Response(blobs.open(_arg("key")), content_type="application/octet-stream")
+        return Response(blobs.open(arg("key")), content_type="application/octet-stream")
 
     @bp.get("/blobs/size")
     def blob_size():
-        return {"bytes": blobs.size(_arg("key"))}
+        return {"bytes": blobs.size(arg("key"))}
 
     @bp.delete("/blobs")
     def delete_blobs():
-        return {"deleted": blobs.delete_prefix(_arg("prefix"))}
+        return {"deleted": blobs.delete_prefix(arg("prefix"))}
 
     return bp
-
