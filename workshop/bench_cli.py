@@ -67,7 +67,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if sat:
         wrk = f"{sat['wrk']['rps']:.0f} req/s" if sat.get("wrk") else "not installed"
         print(f"monolith GET /videos at saturation: Locust {sat['locust']['rps']:.0f} req/s "
-              f"(peak 1 s {sat['locust']['peak_rps']:.0f}), wrk {wrk}")
+              f"(highest rolling rate {sat['locust']['peak_rps']:.0f}), wrk {wrk}")
     for line in warnings(bench):
         print(f"WARNING: {line}")
     print(f"total {bench['total_s']} s; report: {out / 'report.html'}")

@@ -133,7 +133,7 @@ def read_stats(folder: Path) -> list[dict]:
 
 
 def summary(folder: Path) -> dict:
-    """Requests, failures, throughput, p50/p95/p99 overall and per endpoint, and the peak 1 s throughput."""
+    """Requests, failures, throughput, p50/p95/p99 overall and per endpoint, and the highest rolling throughput."""
     def pick(row: dict) -> dict:
         count = row["Request Count"] or 0
         return {"requests": count, "failures": row["Failure Count"], "rps": row["Requests/s"],
@@ -147,7 +147,11 @@ def summary(folder: Path) -> dict:
 
 
 def peak_rps(folder: Path) -> float:
-    """The highest 1-second throughput Locust reported during the run."""
+    """The highest throughput in Locust's history: its "current RPS", a rolling average of the last seconds.
+
+    Being an average over a short window that includes ramp-up and the final partial second, it can sit
+    below the whole run's mean; it shows bursts, not a ceiling.
+    """
     path = folder / f"{PREFIX}_stats_history.csv"
     if not path.exists():
         return 0.0
