@@ -86,15 +86,3 @@ def clip(tmp_path_factory) -> bytes:
     path = tmp_path_factory.mktemp("clips") / "hd.mp4"
     testmedia.make_clip(path, 1280, 720, 4.0, audio=True)
     return path.read_bytes()
-
-
-def worker_status(record: dict, patience_s: float = 0) -> dict | None:
-    """A worker instance's /health on its own probe port, or None when it does not answer (within `patience_s`)."""
-    deadline = time.monotonic() + patience_s
-    while True:
-        try:
-            return requests.get(f"http://127.0.0.1:{record['probe_port']}/health", timeout=2).json()
-        except (requests.RequestException, ValueError):
-            if time.monotonic() >= deadline:
-                return None
-            time.sleep(0.2)

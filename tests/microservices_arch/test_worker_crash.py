@@ -6,7 +6,7 @@ import os
 import signal
 import time
 
-from conftest import worker_status
+from mslib import worker_status
 
 from workshop.archs import microservices
 

@@ -3,49 +3,22 @@ created by the deployer itself, sample events, and a Lambda context."""
 
 from __future__ import annotations
 
-import json
 import os
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 from moto import mock_aws
+from sllib import LambdaContext
 
 # The probe and analytics modules make their Powertools idempotency client at import, as in Lambda's INIT:
 # it needs a region and credentials (moto's dummies) before any test imports them.
 for _name, _value in (("AWS_DEFAULT_REGION", "us-east-1"), ("AWS_ACCESS_KEY_ID", "testing"),
                       ("AWS_SECRET_ACCESS_KEY", "testing")):
     os.environ.setdefault(_name, _value)
-EVENTS = Path(__file__).with_name("events")
 DATA_TYPES = ("AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::Kinesis::Stream", "AWS::SNS::Topic",
               "AWS::SQS::Queue", "AWS::SQS::QueuePolicy", "AWS::SNS::Subscription")
-
-
-@dataclass
-class LambdaContext:
-    """The attributes of the Lambda context object that the handlers and Powertools read."""
-
-    function_name: str = "videocatalog-test"
-    memory_limit_in_mb: int = 256
-    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:videocatalog-test:live"
-    aws_request_id: str = ""
-
-    def __post_init__(self) -> None:
-        self.aws_request_id = self.aws_request_id or str(uuid.uuid4())
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 30_000
-
-
-def event(name: str, **subs: str) -> dict[str, Any]:
-    """A sample event from events/NAME.json with placeholders (e.g. VIDEO_ID) replaced."""
-    text = (EVENTS / f"{name}.json").read_text()
-    for key, value in subs.items():
-        text = text.replace(key, value)
-    return json.loads(text)
 
 
 def _clear_caches() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import event
+from sllib import event
 
 from serverless.functions import (
     create_video,

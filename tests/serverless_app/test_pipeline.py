@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 import pytest
-from conftest import LambdaContext, event
+from sllib import LambdaContext, event
 
 from serverless.functions import analytics, authorizer, get_trending, probe, render
 from videocatalog import auth, testmedia
