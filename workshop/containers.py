@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 
 import docker
 import requests
-from docker.errors import BuildError, DockerException, ImageNotFound, NotFound
+from docker.errors import APIError, BuildError, DockerException, ImageNotFound, NotFound
 
 from workshop.containers_build import build_wheelhouse, core_wheel, default_cache_dir, make_context, stage_names
 
@@ -81,7 +81,11 @@ def build_image(context_dir: str | Path, tag: str, base_image: str | None = None
         _build(engine, ctx, tag, dockerfile, args, nocache)
     finally:
         shutil.rmtree(ctx, ignore_errors=True)
-    engine.images.prune(filters={"dangling": True, "label": "workshop=1"})
+    try:
+        engine.images.prune(filters={"dangling": True, "label": "workshop=1"})
+    except APIError as exc:
+        if exc.status_code != 409:  # 409: another prune is running; it removes the same leftovers
+            raise
     return ImageInfo(tag, image_size(tag), time.perf_counter() - start)
 
 
