@@ -47,8 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     total = load["total"]
     print(f"GET /videos at saturation ({args.users} users, no think time, {args.seconds} s, 2 cores, "
           f"Locust on the same machine):")
-    print(f"  throughput {total['rps']:.1f} req/s (highest rolling rate: {load['peak_rps']:.0f}), p50 {total['p50_ms']:.0f} ms, "
-          f"p99 {total['p99_ms']:.0f} ms, errors {total['error_rate']:.2%}")
+    print(f"  throughput {total['rps']:.1f} req/s (highest rolling rate: {load['peak_rps']:.0f}), "
+          f"p50 {total['p50_ms']:.0f} ms, p99 {total['p99_ms']:.0f} ms, errors {total['error_rate']:.2%}")
     print(f"  Locust CPU: {load['resources'].get('locust', {})}")
     print(f"10 s 1280x720 clip: upload acknowledged -> {video['status']} in {to_ready_s:.2f} s; "
           f"the same ffmpeg commands run directly: {direct_s:.2f} s; ratio {to_ready_s / direct_s:.2f}")
