@@ -84,15 +84,18 @@ def alive(pid: int) -> bool:
         return True
 
 
-def stop(arch: str, name: str, timeout_s: float = 20) -> None:
-    """Stop one recorded process gracefully, then whatever is left of its process group."""
+def stop(arch: str, name: str, timeout_s: float = 20, leader_signal: int = signal.SIGTERM) -> None:
+    """Stop one recorded process gracefully, then whatever is left of its process group.
+
+    `leader_signal` SIGINT is gunicorn's quick shutdown, for a unit that served nothing worth draining.
+    """
     path = run_dir(arch) / f"{name}.json"
     if not path.exists():
         return
     pid = json.loads(path.read_text())["pid"]
     # The leader alone first (a gunicorn master stops its workers in order). A TERM to the whole group at
     # once would also kill a running ffmpeg under a live worker, which would record a failed rendition.
-    _signal_and_wait(lambda sig: os.kill(pid, sig), lambda: alive(pid), signal.SIGTERM, timeout_s, pid)
+    _signal_and_wait(lambda sig: os.kill(pid, sig), lambda: alive(pid), leader_signal, timeout_s, pid)
     for sig, wait in ((signal.SIGTERM, 5.0), (signal.SIGKILL, 5.0)):  # orphans, or a leader that would not stop
         if not _signal_and_wait(lambda s: os.killpg(pid, s), lambda: _group_alive(pid), sig, wait, pid):
             break
@@ -148,19 +151,24 @@ def stop_all(arch: str) -> None:
     (run_dir(arch) / "arch.json").unlink(missing_ok=True)
 
 
-def wait_healthy(url: str, timeout_s: float = 60, pid: int | None = None) -> float:
-    """Poll `url` until it answers 200; returns the seconds it took. Fails fast if `pid` dies."""
-    start_t = time.monotonic()
-    while time.monotonic() - start_t < timeout_s:
-        if pid is not None and not alive(pid):
-            raise RuntimeError(f"process {pid} exited before {url} became healthy")
-        try:
-            if requests.get(url, timeout=2).status_code == 200:
-                return time.monotonic() - start_t
-        except requests.RequestException:
-            pass
-        time.sleep(0.1)
-    raise TimeoutError(f"{url} not healthy after {timeout_s:.0f}s")
+def wait_healthy(url: str, timeout_s: float = 60, pid: int | None = None, start: float | None = None,
+                 poll_s: float = 0.1) -> float:
+    """Poll `url` until it answers 200; returns the seconds since `start` (monotonic; default: now).
+
+    Fails fast if `pid` dies first.
+    """
+    start_t = time.monotonic() if start is None else start
+    with requests.Session() as http:
+        while time.monotonic() - start_t < timeout_s:
+            if pid is not None and not alive(pid):
+                raise RuntimeError(f"process {pid} exited before {url} answered 200")
+            try:
+                if http.get(url, timeout=2).status_code == 200:
+                    return time.monotonic() - start_t
+            except requests.RequestException:
+                pass
+            time.sleep(poll_s)
+    raise TimeoutError(f"{url} did not answer 200 within {timeout_s:.0f}s")
 
 
 def save_arch(arch: str, info: dict) -> None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
+import tempfile
+import time
 
 from .. import procs
 
@@ -55,3 +58,21 @@ def pids() -> dict[str, int]:
 
 ROLLBACK_COMPONENT = None  # a release replaces the whole unit
 COMPONENTS = ("monolith",)
+
+
+def new_capacity() -> float:
+    """Start one more monolith unit, time it to its first 200 on GET /videos, stop it.
+
+    The extra unit has an empty catalog of its own, so it cannot take the running unit's jobs.
+    """
+    port = procs.free_port()
+    argv = [procs.PYTHON, "-m", "gunicorn", "-c", str(procs.PROJECT_ROOT / "monolith" / "gunicorn.conf.py"),
+            "monolith.app:create_app()"]
+    with tempfile.TemporaryDirectory(prefix="coldstart-") as state:
+        start = time.monotonic()
+        pid = procs.start(NAME, f"extra-{port}", argv, port=port, cwd=str(procs.PROJECT_ROOT),
+                          env={"PORT": str(port), "WORKSHOP_STATE_DIR": state, "WORKSHOP_RELEASE": "coldstart"})
+        try:
+            return procs.wait_healthy(f"http://127.0.0.1:{port}/videos", 60, pid, start=start, poll_s=0.01)
+        finally:
+            procs.stop(NAME, f"extra-{port}", timeout_s=3, leader_signal=signal.SIGINT)

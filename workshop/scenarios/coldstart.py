@@ -7,69 +7,26 @@ Optional functions an architecture module may provide (this scenario calls them 
   size, memory size, a burst that forces scale-out) with one row per invocation and columns
   `scenario` (str, e.g. "light-128MB", "heavy-imports", "burst"), `kind` ("cold" or "warm"),
   `latency_ms` (client-side), `init_ms` (Init Duration of the REPORT line; NaN when warm), `memory_mb`.
-For the monolith, which has neither, a new unit is measured here: one more gunicorn of the monolith on a free
-port, with an empty catalog of its own (so it cannot touch the running unit's jobs), timed to its first
-200 on GET /videos, then stopped.
+Every architecture module of this checkout provides `new_capacity()`; a module without it gets a labelled
+fallback: its rollback component is redeployed and timed to its first 200.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import os
-import signal
-import tempfile
 import time
 from pathlib import Path
 from types import ModuleType
-
-import requests
 
 from .. import procs
 
 STUDY_COLUMNS = ["scenario", "kind", "latency_ms", "init_ms", "memory_mb"]
 
 
-def monolith_new_capacity() -> float:
-    """Start one more monolith unit, time it to its first 200 on GET /videos, stop it."""
-    port = procs.free_port()
-    argv = [procs.PYTHON, "-m", "gunicorn", "-c", str(procs.PROJECT_ROOT / "monolith" / "gunicorn.conf.py"),
-            "monolith.app:create_app()"]
-    with tempfile.TemporaryDirectory(prefix="coldstart-") as state:
-        start = time.monotonic()
-        pid = procs.start("coldstart", f"monolith-{port}", argv, port=port, cwd=str(procs.PROJECT_ROOT),
-                          env={"PORT": str(port), "WORKSHOP_STATE_DIR": state, "WORKSHOP_RELEASE": "coldstart"})
-        try:
-            return first_ok(f"http://127.0.0.1:{port}/videos", pid, start)
-        finally:
-            _quick_stop(pid)
-            procs.stop("coldstart", f"monolith-{port}")
-
-
-def _quick_stop(pid: int, wait_s: float = 3.0) -> None:
-    """SIGINT is gunicorn's quick shutdown (TERM waits for a graceful one): the unit served nothing here."""
-    try:
-        os.kill(pid, signal.SIGINT)
-    except ProcessLookupError:
-        return
-    deadline = time.monotonic() + wait_s
-    while time.monotonic() < deadline and procs.alive(pid):
-        time.sleep(0.05)
-
-
 def first_ok(url: str, pid: int | None, start: float, timeout_s: float = 60) -> float:
     """Seconds from `start` (monotonic) to the first 200 from `url`, polling every 10 ms."""
-    with requests.Session() as http:
-        while time.monotonic() - start < timeout_s:
-            if pid is not None and not procs.alive(pid):
-                raise RuntimeError(f"new unit (pid {pid}) exited before answering {url}")
-            try:
-                if http.get(url, timeout=2).status_code == 200:
-                    return time.monotonic() - start
-            except requests.RequestException:
-                pass
-            time.sleep(0.01)
-    raise TimeoutError(f"{url} did not answer 200 within {timeout_s:.0f}s")
+    return procs.wait_healthy(url, timeout_s, pid, start=start, poll_s=0.01)
 
 
 def redeploy_to_first_ok(module: ModuleType, arch: str, path: str) -> float:
@@ -83,8 +40,6 @@ def redeploy_to_first_ok(module: ModuleType, arch: str, path: str) -> float:
 def _measurer(module: ModuleType, arch: str, video_id: str | None):
     if hasattr(module, "new_capacity"):
         return (lambda: module.new_capacity()), "new_capacity() of the architecture module"
-    if arch == "monolith":
-        return monolith_new_capacity, "one more gunicorn unit, to first 200 on GET /videos"
     # GET /videos/{id} is served by the rollback component in every architecture (unit, logic tier, catalog
     # service, get_video function), so its first 200 is the new unit's.
     component = getattr(module, "ROLLBACK_COMPONENT", None) or "the whole unit"
