@@ -4,9 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-# wrk (Debian package) is the reference load generator that shows Locust is not the limit; optional.
-if ! command -v wrk >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-  apt-get install -y -qq wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null 2>&1) \
-    || echo "wrk could not be installed: the bench runs without the wrk reference" >&2
-fi
+bash scripts/install-wrk.sh
 exec .venv/bin/workshop bench --quick "$@"

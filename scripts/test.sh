@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --dev
+bash scripts/install-wrk.sh  # the bench tests compare Locust with it when present
 
 # The docker backend of the microservices needs an engine: start one when we can (root), and stop it
 # again at the end if we started it. Without one, the docker tests are skipped with a reason.
