@@ -108,3 +108,21 @@ def test_blob_store_streams_limits_and_deletes(blobs, tmp_path):
     blobs.get_to_file("renditions/v1/hq.mp4", str(tmp_path / "copy"))
     assert (tmp_path / "copy").read_bytes() == b"rendition"
     assert blobs.delete_prefix("renditions/v1/") == 1 and blobs.size("renditions/v1/hq.mp4") is None
+
+
+def _open_database(path):
+    try:
+        Database(path)
+        return None
+    except Exception as exc:  # reported back to the parent: a child's traceback would be lost
+        return str(exc)
+
+
+def test_processes_opening_a_new_database_together_all_succeed(tmp_path):
+    # gunicorn workers boot together and all open (and switch to WAL) the same new file.
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(6) as pool:
+        for round_ in range(10):
+            errors = pool.map(_open_database, [str(tmp_path / f"db{round_}.sqlite")] * 6)
+            assert errors == [None] * 6

@@ -32,19 +32,34 @@ class Database:
         self.path = str(path)
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        with self.connect() as conn:
-            conn.executescript(SCHEMA)
+        _retry_locked(lambda: self.connect().executescript(SCHEMA))
 
     def connect(self) -> sqlite3.Connection:
         """This thread's connection."""
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
+            _retry_locked(lambda: conn.execute("PRAGMA journal_mode=WAL"))
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.create_function("pylower", 1, lambda s: s.lower() if s else s, deterministic=True)
             self._local.conn = conn
         return conn
+
+
+def _retry_locked(step, deadline_s: float = 30.0):
+    """Run `step`, retrying while SQLite says the file is locked.
+
+    Switching to WAL and creating the schema can answer "database is locked" at once, without waiting on the
+    busy timeout, when several processes (gunicorn workers booting together) open a new file at the same time.
+    """
+    deadline = time.monotonic() + deadline_s
+    while True:
+        try:
+            return step()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 class SqliteRepository:
