@@ -11,6 +11,7 @@ from flask import Flask
 
 from videocatalog import config, pipeline
 from videocatalog.adapters.filesystem import FilesystemBlobStore
+from videocatalog.adapters.leases import SqliteLeases
 from videocatalog.adapters.sqlite import Database, SqliteJobQueue, SqliteRepository, SqliteViewLog
 from videocatalog.service import Catalog
 from videocatalog.web import install_error_handlers
@@ -30,7 +31,7 @@ def build_catalog(root: Path | None = None) -> Catalog:
     root = root or data_dir()
     db = Database(root / "catalog.db")
     return Catalog(SqliteRepository(db), FilesystemBlobStore(root / "media"), SqliteJobQueue(db),
-                   SqliteViewLog(db))
+                   SqliteViewLog(db), leases=SqliteLeases(db))  # leases shared by the gunicorn workers
 
 
 def create_app(root: str | None = None) -> Flask:

@@ -1,7 +1,7 @@
 """The SOA's data tier: the one process that opens the shared database and the media store.
 
 It serves entity operations over HTTP to the logic tier with the core's port blueprints (videos as
-records, blobs, jobs, views; `videocatalog.web.ports_api`) and its own leases (`locks.py`). No catalog
+records, blobs, jobs, views; `videocatalog.web.ports_api`) and its own leases (`leases.py`). No catalog
 rule lives here, only storage. Views are named after the operation, so faults can target them.
 """
 
@@ -22,7 +22,7 @@ from videocatalog.web.ports_api import blob_blueprint, repository_blueprint
 from videocatalog.web.ports_work import job_blueprint, view_blueprint
 
 from . import settings
-from .locks import lock_blueprint
+from .leases import lease_blueprint
 
 
 def create_app(root: str | None = None) -> Flask:
@@ -42,6 +42,6 @@ def create_app(root: str | None = None) -> Flask:
 
     db = Database(folder / "catalog.db")
     for blueprint in (repository_blueprint(db, checked=False), blob_blueprint(FilesystemBlobStore(folder / "media")),
-                      view_blueprint(SqliteViewLog(db)), job_blueprint(db), lock_blueprint(db)):
+                      view_blueprint(SqliteViewLog(db)), job_blueprint(db), lease_blueprint(db)):
         app.register_blueprint(blueprint)
     return app

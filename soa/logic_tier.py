@@ -23,7 +23,7 @@ from videocatalog.web.faults import install_faults
 from videocatalog.web.wire import drain
 
 from . import settings
-from .locks import HttpLocks
+from .leases import HttpLeases
 
 
 def _catalog() -> Catalog:
@@ -58,10 +58,8 @@ def register_logic_api(app: Flask) -> None:
     @app.put("/videos/<video_id>/upload")
     def upload_source(video_id: str):
         declared = request.args.get("declared_bytes", type=int)
-        busy = f"an upload of video {video_id} is already in progress"
         try:
-            with current_app.extensions["locks"].held(f"upload:{video_id}", settings.upload_lock_s(), busy):
-                return _catalog().accept_upload(video_id, cast(BinaryIO, request.stream), declared).to_record()
+            return _catalog().accept_upload(video_id, cast(BinaryIO, request.stream), declared).to_record()
         except AppError:
             drain()
             raise
@@ -76,8 +74,8 @@ def create_app() -> Flask:
     app = Flask(__name__)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     data = Peer(settings.data_url(), name="data tier")
-    app.extensions["catalog"] = Catalog(*http_ports(data))
-    app.extensions["locks"] = HttpLocks(data)  # one upload at a time per video, across our processes
+    # The upload leases live in the data tier, so one upload of a video proceeds across our processes.
+    app.extensions["catalog"] = Catalog(*http_ports(data), leases=HttpLeases(data))
     install_error_handlers(app)
     install_faults(app)
     register_logic_api(app)

@@ -26,8 +26,3 @@ def data_dir() -> Path:
 def job_lease_s() -> float:
     """How long a claimed transcoding job stays hidden from other workers before it comes back."""
     return float(os.environ.get("SOA_JOB_LEASE_S", "600"))
-
-
-def upload_lock_s() -> float:
-    """The longest an upload holds its video's lock (if its logic tier dies holding it, it ends then)."""
-    return float(os.environ.get("SOA_UPLOAD_LOCK_S", "300"))

@@ -18,6 +18,11 @@ def max_upload_bytes() -> int:
     return int(os.environ.get("WORKSHOP_MAX_UPLOAD_BYTES", str(100 * 1024 * 1024)))
 
 
+def upload_lease_s() -> float:
+    """The longest one upload holds its video (a holder that dies stops blocking retries after this)."""
+    return float(os.environ.get("WORKSHOP_UPLOAD_LEASE_S", "300"))
+
+
 def release() -> str:
     """The release name this process reports on /health."""
     return os.environ.get("WORKSHOP_RELEASE", "v1")

@@ -69,6 +69,13 @@ class JobQueue(Protocol):
     def release(self, job: Job) -> None: ...
 
 
+class Leases(Protocol):
+    """Exclusive, expiring holds on names, shared by every process that runs a use case."""
+
+    def acquire(self, name: str, owner: str, ttl_s: float) -> bool: ...
+    def release(self, name: str, owner: str) -> None: ...
+
+
 class ViewLog(Protocol):
     """Counts views per video over time, for trending."""
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, BinaryIO
 
 from . import config
+from .adapters.leases import MemoryLeases
 from .errors import Conflict, NotFound, PayloadTooLarge
 from .model import Source, Video, new_video_id
-from .ports import BlobStore, JobQueue, ListQuery, Page, VideoRepository, ViewLog
+from .ports import BlobStore, JobQueue, Leases, ListQuery, Page, VideoRepository, ViewLog
 from .validation import NewVideo
 
 log = logging.getLogger(__name__)
@@ -27,8 +30,10 @@ class Catalog:
     """Create, list, search, delete, upload, view and trend videos."""
 
     def __init__(self, repo: VideoRepository, blobs: BlobStore, jobs: JobQueue, views: ViewLog,
-                 max_upload_bytes: int | None = None, clock=time.time) -> None:
+                 max_upload_bytes: int | None = None, clock=time.time, leases: Leases | None = None) -> None:
         self.repo, self.blobs, self.jobs, self.views = repo, blobs, jobs, views
+        # Leases shared by every process that accepts uploads; in-process ones only suit a single process.
+        self.leases = leases if leases is not None else MemoryLeases()
         self.max_upload_bytes = max_upload_bytes or config.max_upload_bytes()
         self.clock = clock
 
@@ -59,20 +64,37 @@ class Catalog:
 
     def accept_upload(self, video_id: str, stream: BinaryIO, declared_bytes: int | None) -> Video:
         """Store the source once, mark the video processing and queue its transcoding."""
+        self._check_awaiting_upload(video_id)
+        if declared_bytes is not None and declared_bytes > self.max_upload_bytes:
+            raise PayloadTooLarge(f"upload of {declared_bytes} bytes exceeds {self.max_upload_bytes}")
+        with self._upload_held(video_id):
+            current = self._check_awaiting_upload(video_id)  # an upload that held it before us may have won
+            size = self.blobs.put_stream(source_key(video_id), stream, self.max_upload_bytes)
+            # Queue first, then mark: a crash in between leaves a job that still finds the source.
+            self.jobs.enqueue({"video_id": video_id})
+            video = current.touch(status="processing", source=Source(bytes=size))
+            self.repo.save(video)
+            return video
+
+    def _check_awaiting_upload(self, video_id: str) -> Video:
         video = self.get(video_id)
         if video.status != "awaiting_upload":
             raise Conflict(f"video {video_id} already has its upload")
-        if declared_bytes is not None and declared_bytes > self.max_upload_bytes:
-            raise PayloadTooLarge(f"upload of {declared_bytes} bytes exceeds {self.max_upload_bytes}")
-        size = self.blobs.put_stream(source_key(video_id), stream, self.max_upload_bytes)
-        current = self.get(video_id)
-        if current.status != "awaiting_upload":  # a concurrent upload won the race
-            raise Conflict(f"video {video_id} already has its upload")
-        # Queue first, then mark: a crash in between leaves a job that still finds the source.
-        self.jobs.enqueue({"video_id": video_id})
-        video = current.touch(status="processing", source=Source(bytes=size))
-        self.repo.save(video)
         return video
+
+    @contextmanager
+    def _upload_held(self, video_id: str) -> Iterator[None]:
+        """Hold the video's upload lease for the block, or refuse at once with 409 if another upload has it."""
+        name, owner = f"upload:{video_id}", uuid.uuid4().hex
+        if not self.leases.acquire(name, owner, config.upload_lease_s()):
+            raise Conflict(f"an upload of video {video_id} is already in progress")
+        try:
+            yield
+        finally:
+            try:
+                self.leases.release(name, owner)
+            except Exception:  # the upload's outcome stands; an unreleased lease ends by its TTL
+                log.warning("could not release lease %s; it ends by itself", name, exc_info=True)
 
     def open_rendition(self, video_id: str, name: str) -> tuple[Iterator[bytes], str]:
         """The bytes and content type of a ready rendition."""

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from soa.locks import HttpLocks
+from soa.leases import HttpLeases
 from videocatalog.adapters.http_data import HttpBlobStore, HttpJobQueue, HttpRepository, HttpViewLog, http_ports
 from videocatalog.errors import Conflict, NotFound, PayloadTooLarge, ValidationError
 from videocatalog.model import Rendition, Video
@@ -119,17 +119,16 @@ def test_the_catalog_runs_unchanged_on_the_http_ports(peer):
     assert catalog.blobs.size(f"sources/{video.id}") is None and catalog.trending() == []
 
 
-def test_a_lock_has_one_holder_at_a_time_and_ends_by_itself(peer):
-    locks = HttpLocks(peer)
-    with locks.held("upload:v1", ttl_s=30, busy_message="busy"):
-        with pytest.raises(Conflict, match="busy"):
-            with locks.held("upload:v1", ttl_s=30, busy_message="busy"):
-                pass
-        with locks.held("upload:v2", ttl_s=30, busy_message="busy"):  # another name is free
-            pass
-    with locks.held("upload:v1", ttl_s=30, busy_message="busy"):  # released on the way out
-        pass
-    assert peer.call("POST", "/locks", json={"name": "n", "owner": "dead", "ttl_s": 0.2})["acquired"]
-    assert not peer.call("POST", "/locks", json={"name": "n", "owner": "me", "ttl_s": 5})["acquired"]
+def test_a_lease_has_one_holder_at_a_time_and_ends_by_itself(peer):
+    leases = HttpLeases(peer)
+    assert leases.acquire("upload:v1", "a", 30)
+    assert not leases.acquire("upload:v1", "b", 30)
+    assert leases.acquire("upload:v2", "b", 30)  # another name is free
+    leases.release("upload:v1", "b")  # not b's to release
+    assert not leases.acquire("upload:v1", "c", 30)
+    leases.release("upload:v1", "a")
+    assert leases.acquire("upload:v1", "c", 30)
+    assert leases.acquire("n", "dead", 0.2)
+    assert not leases.acquire("n", "me", 5)
     time.sleep(0.3)  # the dead holder's lease ran out
-    assert peer.call("POST", "/locks", json={"name": "n", "owner": "me", "ttl_s": 5})["acquired"]
+    assert leases.acquire("n", "me", 5)

@@ -1,0 +1,47 @@
+"""The upload leases over HTTP: the data tier keeps them in its database, the logic tier's processes share them.
+
+`Catalog.accept_upload` holds `upload:<id>` around its check-store-mark steps, which here are several
+network calls apart; with the leases in the data tier, exactly one upload of a video proceeds across
+all logic-tier processes and the others get 409 at once.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from videocatalog.adapters.http_peer import Peer
+from videocatalog.adapters.leases import SqliteLeases
+from videocatalog.adapters.sqlite import Database
+from videocatalog.web.wire import arg, body
+
+
+def lease_blueprint(db: Database) -> Blueprint:
+    """The leases of `db` over HTTP, for HttpLeases: acquire, release."""
+    leases, bp = SqliteLeases(db), Blueprint("leases", __name__)
+
+    @bp.post("/leases")
+    def acquire_lease():
+        data = body()
+        return {"acquired": leases.acquire(str(data["name"]), str(data["owner"]), float(data["ttl_s"]))}
+
+    @bp.delete("/leases")
+    def release_lease():
+        leases.release(arg("name"), arg("owner"))
+        return {}
+
+    return bp
+
+
+class HttpLeases:
+    """The Leases port on the data tier, from the logic tier."""
+
+    def __init__(self, peer: Peer) -> None:
+        self.peer = peer
+
+    def acquire(self, name: str, owner: str, ttl_s: float) -> bool:
+        """Take the lease on `name` for `owner` unless someone else holds it."""
+        return bool(self.peer.call("POST", "/leases", json={"name": name, "owner": owner, "ttl_s": ttl_s})["acquired"])
+
+    def release(self, name: str, owner: str) -> None:
+        """Give the lease back (only its owner can)."""
+        self.peer.call("DELETE", "/leases", params={"name": name, "owner": owner})

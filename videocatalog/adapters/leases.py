@@ -1,0 +1,102 @@
+"""Leases: short exclusive holds on a name, so that exactly one upload of a video proceeds.
+
+A holder that dies never blocks the name for good: a memory or SQLite lease ends by its TTL, and an
+flock is dropped by the kernel with the process. `Catalog.accept_upload` holds `upload:<id>` around
+its check-store-mark steps, which are several calls apart on every architecture.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+import time
+from pathlib import Path
+
+from .sqlite import Database
+
+SCHEMA = "CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at REAL NOT NULL)"
+
+
+class MemoryLeases:
+    """Leases within one process (the in-memory fake, and the default when nothing is shared)."""
+
+    def __init__(self, clock=time.monotonic) -> None:
+        self._held: dict[str, tuple[str, float]] = {}
+        self._mutex = threading.Lock()
+        self.clock = clock
+
+    def acquire(self, name: str, owner: str, ttl_s: float) -> bool:
+        """Take the lease on `name` for `owner` unless someone else holds it."""
+        with self._mutex:
+            now = self.clock()
+            holder = self._held.get(name)
+            if holder is not None and holder[1] > now:
+                return False
+            self._held[name] = (owner, now + ttl_s)
+            return True
+
+    def release(self, name: str, owner: str) -> None:
+        """Give the lease back (only its owner can)."""
+        with self._mutex:
+            if self._held.get(name, ("", 0.0))[0] == owner:
+                del self._held[name]
+
+
+class SqliteLeases:
+    """Leases in a SQLite file, shared by every process that opens it (the monolith's gunicorn workers)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        db.connect().execute(SCHEMA)
+
+    def acquire(self, name: str, owner: str, ttl_s: float) -> bool:
+        """Take the lease on `name` for `owner` unless someone else holds it."""
+        conn = self.db.connect()
+        conn.execute("BEGIN IMMEDIATE")  # the write lock first, so the check and the insert are one step
+        try:
+            now = time.time()
+            conn.execute("DELETE FROM leases WHERE name = ? AND expires_at <= ?", (name, now))
+            taken = conn.execute("INSERT OR IGNORE INTO leases (name, owner, expires_at) VALUES (?, ?, ?)",
+                                 (name, owner, now + ttl_s)).rowcount == 1
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return taken
+
+    def release(self, name: str, owner: str) -> None:
+        """Give the lease back (only its owner can)."""
+        self.db.connect().execute("DELETE FROM leases WHERE name = ? AND owner = ?", (name, owner))
+
+
+class FlockLeases:
+    """Leases as flocks on files in a folder: shared by the processes on one disk, dropped when a holder dies.
+
+    The TTL is not needed: the kernel releases an flock when its process ends.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self._fds: dict[tuple[str, str], int] = {}
+        self._mutex = threading.Lock()
+
+    def acquire(self, name: str, owner: str, ttl_s: float) -> bool:
+        """Take the lease on `name` for `owner` unless another open file holds it."""
+        fd = os.open(self.folder / f"{name.replace('/', '_')}.lock", os.O_CREAT | os.O_RDWR, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        with self._mutex:
+            self._fds[(name, owner)] = fd
+        return True
+
+    def release(self, name: str, owner: str) -> None:
+        """Give the lease back (only its owner can)."""
+        with self._mutex:
+            fd = self._fds.pop((name, owner), None)
+        if fd is not None:
+            os.close(fd)  # closing the only descriptor of this open file drops its flock
