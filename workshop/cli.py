@@ -19,6 +19,8 @@ def cmd_up(args: argparse.Namespace) -> int:
     module = archs.load(args.arch)
     try:
         url = module.up(backend=args.backend, release=args.release)
+    except procs.AlreadyUp:
+        raise  # the running one stays up
     except BaseException:
         module.down()  # never leave half an architecture running
         raise

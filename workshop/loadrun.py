@@ -48,8 +48,8 @@ def locust_argv(base_url: str, folder: Path, params: LoadParams) -> list[str]:
             "--workshop-seed", str(params.seed), "--loglevel", "WARNING", "--exit-code-on-error", "0"]
     if params.tags:
         argv += ["--tags", *params.tags.split(",")]
-    if params.processes:
-        argv += ["--processes", str(params.processes)]
+    if params.processes:  # the master listens for its workers on loopback only (Locust's default is every interface)
+        argv += ["--processes", str(params.processes), "--master-bind-host", "127.0.0.1"]
     return argv
 
 
@@ -81,7 +81,7 @@ class LocustProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        self.log.close()
+        self.log.close()  # closing twice is harmless: stop() also ends runs that wait() already saw end
         return self.proc.returncode
 
 
@@ -100,7 +100,10 @@ def run_load(base_url: str, folder: Path, params: LoadParams, sut_pids: Callable
     locust = LocustProcess(base_url, folder, params)
     groups = lambda: {"sut": sut_pids(), "locust": {"locust": locust.proc.pid}}  # noqa: E731
     with sampler.Sampler(groups) as samples:
-        code = locust.wait()
+        try:
+            code = locust.wait()
+        finally:  # Ctrl-C or SIGTERM here must not leave Locust (in its own session) loading on
+            locust.stop()
     finished = time.time()
     samples.write(folder / "resources.csv")
     out = summary(folder)

@@ -176,6 +176,10 @@ def save_arch(arch: str, info: dict) -> None:
     (run_dir(arch) / "arch.json").write_text(json.dumps(info))
 
 
+class AlreadyUp(SystemExit):
+    """Refusal to start an architecture that is running already (and must keep running)."""
+
+
 def load_arch(arch: str) -> dict | None:
     """What was recorded by save_arch, if the architecture is up."""
     path = run_dir(arch) / "arch.json"

@@ -33,7 +33,7 @@ def _start(release: str, port: int, extra_env: dict[str, str] | None = None) -> 
 def up(backend: str | None = None, release: str = "v1") -> str:
     """Start the monolith and wait until it is healthy; returns its base URL."""
     if procs.load_arch(NAME):
-        raise SystemExit("the monolith is already up (workshop status); run `workshop down monolith` first")
+        raise procs.AlreadyUp("the monolith is already up (workshop status); run `workshop down monolith` first")
     return _start(release, procs.choose_port(preferred_port()))
 
 

@@ -65,7 +65,7 @@ def up(backend: str | None = None, release: str = "v1") -> str:
     from serverless.deploy import cli as deploy_cli
 
     if procs.load_arch(NAME):
-        raise SystemExit("serverless is already up (workshop status); run `workshop down serverless` first")
+        raise procs.AlreadyUp("serverless is already up (workshop status); run `workshop down serverless` first")
     endpoint = start_local_aws()
     print(f"AWS_ENDPOINT_URL={endpoint}", flush=True)
     outputs = deploy_cli.deploy_local(endpoint, release)

@@ -76,7 +76,7 @@ def _choose_ports() -> dict[str, int]:
 def up(backend: str | None = None, release: str = "v1") -> str:
     """Start the three tiers bottom up and wait until each is healthy; returns the public URL."""
     if procs.load_arch(NAME):
-        raise SystemExit("the SOA is already up (workshop status); run `workshop down soa` first")
+        raise procs.AlreadyUp("the SOA is already up (workshop status); run `workshop down soa` first")
     _record(_choose_ports(), {tier: release for tier in TIERS})  # first, so each tier finds the one below
     for tier in TIERS:
         start_tier(tier, release)
