@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openapi_schema_validator as oas
 import pytest
 import yaml
 from contractlib import SMALL_UPLOAD_LIMIT, bearer, unique, wait_settled
 
 import videocatalog
 
-oas = pytest.importorskip("openapi_schema_validator")
 SPEC = yaml.safe_load((Path(videocatalog.__file__).parent / "openapi.yaml").read_text())
 
 

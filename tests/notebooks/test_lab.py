@@ -59,9 +59,13 @@ def test_a_failing_cell_still_brings_the_architecture_down(state):
 def test_a_terminated_kernel_brings_the_architecture_down(state):
     proc = subprocess.Popen([sys.executable, "-c", START_AND_PRINT + "; import time; time.sleep(120)"],
                             stdout=subprocess.PIPE, text=True)
-    pid = int(proc.stdout.readline().split()[0])
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(timeout=30)
+    try:
+        pid = int(proc.stdout.readline().split()[0])
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    finally:  # never leave the sleeping child behind, whatever failed above
+        proc.kill()
+        proc.wait()
     assert gone(pid)
     assert procs.load_arch("monolith") is None
 
