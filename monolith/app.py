@@ -65,6 +65,15 @@ def start_transcoder_thread(root: Path | None = None) -> threading.Event:
     return stop
 
 
+def release_interrupted_uploads(root: Path | None = None) -> int:
+    """Drop the upload leases of a unit that stopped mid-upload (run once at start), so a retry is not refused."""
+    db = Database((root or data_dir()) / "catalog.db")
+    try:
+        return SqliteLeases(db).clear()
+    finally:
+        db.connect().close()  # opened in gunicorn's master: never hand it to forked workers
+
+
 def release_interrupted_jobs(root: Path | None = None) -> int:
     """Make jobs claimed by a unit that stopped mid-transcode visible again (run once at start)."""
     db = Database((root or data_dir()) / "catalog.db")

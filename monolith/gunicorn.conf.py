@@ -14,12 +14,14 @@ loglevel = "warning"
 
 
 def on_starting(server):
-    # The unit is starting, so no other copy of it holds a job: take back any interrupted work.
-    from monolith.app import release_interrupted_jobs
+    # The unit is starting, so no other copy of it holds a job or an upload: take back any interrupted work.
+    from monolith.app import release_interrupted_jobs, release_interrupted_uploads
 
     released = release_interrupted_jobs()
     if released:
         server.log.warning("resuming %d interrupted transcoding job(s)", released)
+    if release_interrupted_uploads():
+        server.log.warning("dropped the upload leases of uploads interrupted by the last stop")
 
 
 def post_fork(server, worker):

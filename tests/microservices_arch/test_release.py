@@ -9,6 +9,7 @@ from collections import Counter
 import pytest
 import requests
 
+from workshop import procs
 from workshop.archs import microservices
 
 # Which public endpoints each service serves (through the gateway).
@@ -57,3 +58,11 @@ def test_release_one_service_under_load(system, service):
     assert sum(results[(name, False)] for name in others) == 0, f"other services' endpoints failed: {results}"
     # SO_REUSEPORT overlap: the released service's own endpoints should not fail either.
     assert sum(results[(name, False)] for name in SERVED_BY[service]) == 0, f"released endpoints failed: {results}"
+
+
+def test_a_second_up_keeps_the_running_system(system):
+    assert microservices.up(backend=system.backend) == system.url  # the same backend: the running one, kept
+    other = "docker" if system.backend == "process" else "process"
+    with pytest.raises(procs.AlreadyUp, match="already up"):
+        microservices.up(backend=other)  # never stops a running system to start another
+    assert requests.get(f"{system.url}/health", timeout=10).status_code == 200

@@ -2,8 +2,10 @@
 
 from urllib.parse import urlsplit
 
-from monolith.app import build_catalog
+from monolith.app import build_catalog, release_interrupted_uploads
 from videocatalog import config, pipeline, testmedia
+from videocatalog.adapters.leases import SqliteLeases
+from videocatalog.adapters.sqlite import Database
 
 
 def _create(client, auth_header, **body):
@@ -74,3 +76,12 @@ def test_injected_fault_hits_only_its_endpoint(monkeypatch, tmp_path):
     client = create_app().test_client()
     assert client.get("/videos").status_code == 500
     assert client.get("/health").status_code == 200
+
+
+def test_an_upload_interrupted_by_a_stop_can_be_retried_after_the_restart(client, auth_header):
+    video = _create(client, auth_header)
+    db = Database(config.state_dir() / "monolith" / "catalog.db")
+    assert SqliteLeases(db).acquire(f"upload:{video['id']}", "a worker that died", 300)  # left by the stop
+    assert _upload(client, video, b"retry").json["error"]["code"] == "conflict"
+    assert release_interrupted_uploads() == 1  # what gunicorn's on_starting runs
+    assert _upload(client, video, b"retry").status_code == 200

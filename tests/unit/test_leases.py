@@ -108,3 +108,24 @@ def test_a_second_upload_during_the_first_is_refused_and_changes_nothing():
     with pytest.raises(Conflict, match="already has its upload"):
         catalog.accept_upload(video.id, io.BytesIO(b"third"), 5)
     assert len(catalog.jobs) == 1 and catalog.blobs.blobs == {f"sources/{video.id}": b"first"}
+
+
+def test_flock_files_are_removed_on_release_and_a_waiting_opener_retries(tmp_path):
+    leases = FlockLeases(tmp_path / "locks")
+    for i in range(3):
+        assert leases.acquire(f"upload:v{i}", "a", 30)
+        leases.release(f"upload:v{i}", "a")
+    assert list((tmp_path / "locks").iterdir()) == []  # the folder does not grow with every video
+    assert leases.acquire("upload:v1", "a", 30)
+    other = FlockLeases(tmp_path / "locks")
+    assert not other.acquire("upload:v1", "b", 30)
+    leases.release("upload:v1", "a")
+    assert other.acquire("upload:v1", "b", 30)  # locks the new file, not the unlinked one
+    assert not leases.acquire("upload:v1", "c", 30)
+
+
+def test_sqlite_leases_can_all_be_dropped_when_no_holder_can_be_alive(tmp_path):
+    leases = SqliteLeases(Database(tmp_path / "leases.db"))
+    assert leases.acquire("upload:v1", "dead", 300) and leases.acquire("upload:v2", "dead", 300)
+    assert leases.clear() == 2
+    assert leases.acquire("upload:v1", "me", 30)

@@ -2,7 +2,8 @@
 
 A holder that dies never blocks the name for good: a memory or SQLite lease ends by its TTL, and an
 flock is dropped by the kernel with the process. `Catalog.accept_upload` holds `upload:<id>` around
-its check-store-mark steps, which are several calls apart on every architecture.
+its check-store-mark steps, which concurrent requests in other processes (gunicorn workers, SOA tiers,
+service replicas) could otherwise interleave. Serverless does not need it: S3 takes the upload itself.
 """
 
 from __future__ import annotations
@@ -69,6 +70,10 @@ class SqliteLeases:
         """Give the lease back (only its owner can)."""
         self.db.connect().execute("DELETE FROM leases WHERE name = ? AND owner = ?", (name, owner))
 
+    def clear(self) -> int:
+        """Drop every lease; only when no holder can be alive (the one unit that uses them is starting)."""
+        return self.db.connect().execute("DELETE FROM leases").rowcount
+
 
 class FlockLeases:
     """Leases as flocks on files in a folder: shared by the processes on one disk, dropped when a holder dies.
@@ -84,19 +89,30 @@ class FlockLeases:
 
     def acquire(self, name: str, owner: str, ttl_s: float) -> bool:
         """Take the lease on `name` for `owner` unless another open file holds it."""
-        fd = os.open(self.folder / f"{name.replace('/', '_')}.lock", os.O_CREAT | os.O_RDWR, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            return False
+        path = self.folder / f"{name.replace('/', '_')}.lock"
+        while True:
+            fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                return False
+            try:
+                same_file = os.fstat(fd).st_ino == os.stat(path).st_ino
+            except FileNotFoundError:
+                same_file = False
+            if same_file:
+                break
+            os.close(fd)  # the holder before us unlinked this file on release: lock the current one instead
         with self._mutex:
             self._fds[(name, owner)] = fd
         return True
 
     def release(self, name: str, owner: str) -> None:
-        """Give the lease back (only its owner can)."""
+        """Give the lease back (only its owner can) and remove its file, so the folder does not grow."""
         with self._mutex:
             fd = self._fds.pop((name, owner), None)
         if fd is not None:
-            os.close(fd)  # closing the only descriptor of this open file drops its flock
+            # Unlink while still holding: anyone who opened the old file sees it is gone and retries.
+            (self.folder / f"{name.replace('/', '_')}.lock").unlink(missing_ok=True)
+            os.close(fd)

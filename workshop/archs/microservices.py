@@ -74,9 +74,12 @@ def up(backend: str | None = None, release: str = "v1") -> str:
     variables = {**ms_spec.referenced_environment(), "WORKSHOP_STATE_DIR": str(config.state_dir())}
     existing = procs.load_arch(ARCH)
     if existing is not None:
-        if existing.get("backend") == backend and _answers(existing):
-            return existing["url"]  # already up (a re-run notebook cell, say): keep it
-        down()  # what a dead run left behind, or the other backend
+        if _answers(existing):
+            if existing.get("backend") == backend:
+                return existing["url"]  # already up (a re-run notebook cell, say): keep it
+            raise procs.AlreadyUp(f"microservices is already up on the {existing.get('backend')} backend "
+                                  "(workshop status); run `workshop down microservices` first")
+        down()  # what a dead run left behind
     services, settings = ms_spec.load(variables)
     for service in services.values():  # preferred ports; free ones where another run holds them
         variables[ms_spec.port_variable(service.name)] = str(procs.choose_port(service.port))
