@@ -59,6 +59,7 @@ def test_a_clip_is_probed_fanned_out_rendered_and_announced(aws, fanout, tmp_pat
     assert probe.handler(ev, LambdaContext())["outcomes"] == ["planned"]
     assert probe.handler(ev, LambdaContext())["outcomes"] == ["planned"]  # redelivered: idempotent, no new fan-out
     assert sorted(p["rendition"] for p in fanout.payloads) == ["audio", "hq", "thumbnail"]
+    assert event("render_invoke", VIDEO_ID=video_id) in fanout.payloads  # the sample event is what the probe sends
     results = [render.handler(p, LambdaContext()) for p in fanout.payloads]
     assert [r["video_status"] for r in results] == ["processing", "processing", "ready"]
     assert render.handler(fanout.payloads[0], LambdaContext()) == {"outcome": "nothing to do"}
