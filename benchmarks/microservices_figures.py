@@ -79,8 +79,8 @@ def containers_figures(info: dict, redeploys: dict[str, float]) -> dict[str, dic
 
 def measure_microservices(args: argparse.Namespace, clips: list[Path]) -> dict:
     """Up (building images on docker), redeploy each service once, GET /videos, then the upload runs."""
-    base = microservices.up(backend=args.backend)
     try:
+        base = microservices.up(backend=args.backend)  # inside the try: a partial up is brought down too
         redeploys = {}
         for service in microservices.COMPONENTS:
             microservices.deploy(service, "r2")
@@ -136,9 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(os.environ["WORKSHOP_STATE_DIR"]) / "clips"
     folder.mkdir()
     clips = [testmedia.make_clip(folder / f"c{i}.mp4", 1280, 720, args.clip_seconds) for i in range(4)]
-    base = monolith.up()
     try:
-        mono = get_videos(base, args)
+        mono = get_videos(monolith.up(), args)  # up inside the try: a partial up is brought down too
     finally:
         monolith.down()
     ms = measure_microservices(args, clips)

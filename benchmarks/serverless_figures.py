@@ -29,26 +29,41 @@ from soa_vs_monolith import drive, seed, server_cpu_s  # noqa: E402  (the same c
 from videocatalog import testmedia  # noqa: E402
 from workshop import procs  # noqa: E402
 from workshop.archs import load as load_arch  # noqa: E402
-from workshop.client import CatalogClient  # noqa: E402
+from workshop.client import CatalogClient, NotReady  # noqa: E402
 
 
 def measure(arch: str, args: argparse.Namespace, clip: Path) -> dict:
     """Bring `arch` up alone, seed it, load GET /videos, time the clip to ready (and the gateway study)."""
     module = load_arch(arch)
-    base = module.up()
     try:
+        base = module.up()  # inside the try: a partial up is brought down too
         seed(base, args.videos)
         drive(base, ["/videos"], args.threads, args.warmup)
         cpu0 = server_cpu_s(module.pids())
         loaded = drive(base, ["/videos"], args.threads, args.duration)
         loaded["server_cpu_per_request_ms"] = 1000 * (server_cpu_s(module.pids()) - cpu0) / max(loaded["requests"], 1)
-        to_ready = [CatalogClient(base).upload_to_ready_s(clip)[0] for _ in range(args.uploads)]
-        out = {"list": loaded, "upload_to_ready_s": to_ready}
+        out = {"list": loaded, **timed_uploads(CatalogClient(base), clip, args.uploads)}
         if arch == "serverless":
             out["gateway"] = gateway_cold_warm(module, args)
         return out
     finally:
         module.down()
+
+
+def timed_uploads(client: CatalogClient, clip: Path, count: int) -> dict:
+    """Upload-to-ready times of the uploads that became ready; the ones that did not are listed, not timed."""
+    times, not_ready = [], []
+    for _ in range(count):
+        try:
+            times.append(client.upload_to_ready_s(clip)[0])
+        except NotReady as exc:
+            not_ready.append(str(exc))
+    return {"upload_to_ready_s": times, "upload_not_ready": not_ready}
+
+
+def median_or_none(values: list[float]) -> float | None:
+    """The median, or None (not measured) when there is no value."""
+    return median(values) if values else None
 
 
 def gateway_cold_warm(module, args: argparse.Namespace) -> dict:
@@ -99,19 +114,25 @@ def report(results: dict) -> dict:
     """Print the figures and the serverless/monolith ratios; returns the ratios."""
     for arch, r in results.items():
         lst = r["list"]
+        to_ready = median_or_none(r["upload_to_ready_s"])
+        shown = "not measured" if to_ready is None else f"{to_ready:.2f} s"
         print(f"{arch:10} GET /videos {lst['rps']:7.1f} req/s  p50 {lst['p50_ms']:7.2f} ms  p99 {lst['p99_ms']:7.2f} ms"
               f"  errors {lst['errors']}  server CPU/request {lst['server_cpu_per_request_ms']:.2f} ms  "
-              f"client CPU {lst['client_cpu']:.2f}  upload->ready {median(r['upload_to_ready_s']):.2f} s")
+              f"client CPU {lst['client_cpu']:.2f}  upload->ready {shown}")
+        for reason in r.get("upload_not_ready") or []:
+            print(f"{'':10} upload not ready (not timed): {reason}")
     s, m = results["serverless"], results["monolith"]
     g = s["gateway"]
     print(f"list function through the gateway: cold {g['cold_latency_ms']:.0f} ms (Init Duration "
           f"{g['cold_init_ms']:.0f} ms), warm {g['warm_latency_ms']:.1f} ms; of which the platform (warm /health "
           f"through the gateway) {g['warm_health_via_gateway_ms']:.1f} ms and moto's DynamoDB (the same Query, "
           f"direct) {g['list_query_direct_on_moto_ms']:.1f} ms")
+    s_ready, m_ready = median_or_none(s["upload_to_ready_s"]), median_or_none(m["upload_to_ready_s"])
     ratios = {"throughput": s["list"]["rps"] / m["list"]["rps"], "p50": s["list"]["p50_ms"] / m["list"]["p50_ms"],
               "p99": s["list"]["p99_ms"] / m["list"]["p99_ms"],
-              "upload_to_ready": median(s["upload_to_ready_s"]) / median(m["upload_to_ready_s"])}
-    print("serverless / monolith: " + "  ".join(f"{k} x{v:.2f}" for k, v in ratios.items()))
+              "upload_to_ready": s_ready / m_ready if s_ready is not None and m_ready is not None else None}
+    print("serverless / monolith: " + "  ".join(f"{k} " + ("not measured" if v is None else f"x{v:.2f}")
+                                                for k, v in ratios.items()))
     if max(r["list"]["client_cpu"] for r in results.values()) > 0.8:
         print("warning: the load client used most of a core: it may cap the faster architecture")
     return ratios

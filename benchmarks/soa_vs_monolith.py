@@ -88,8 +88,8 @@ def measure(arch: str, args: argparse.Namespace) -> dict[str, dict]:
     """Bring `arch` up alone, seed it, drive each endpoint (after a warm-up) with one client, then with
     `args.threads`; bring it down."""
     module = load_arch(arch)
-    base = module.up()
     try:
+        base = module.up()  # inside the try: a partial up (some processes started) is brought down too
         ids = seed(base, args.videos)
         out = {}
         for endpoint, paths in zip(ENDPOINTS, (["/videos"], [f"/videos/{i}" for i in ids]), strict=True):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -31,6 +32,11 @@ def _read(path: Path) -> list[dict]:
         return list(csv.DictReader(fh))
 
 
+def or_nan(value: float | None) -> float:
+    """A measured value, or NaN for a missing one: matplotlib draws a gap, never a 0 that was not measured."""
+    return math.nan if value is None else value
+
+
 def _save(fig, path: Path) -> Path:
     fig.tight_layout()
     fig.savefig(path, dpi=90)
@@ -46,7 +52,7 @@ def latency(out: Path, dest: Path) -> Path | None:
         return None
     fig, ax = plt.subplots(figsize=(7, 3.6))
     for i, key in enumerate(("p50_ms", "p95_ms", "p99_ms")):
-        ax.bar([j + i * 0.27 for j in range(len(rows))], [t[key] or 0 for _, t in rows], 0.27, label=key[:3])
+        ax.bar([j + i * 0.27 for j in range(len(rows))], [or_nan(t[key]) for _, t in rows], 0.27, label=key[:3])
     ax.set_xticks([j + 0.27 for j in range(len(rows))], [a for a, _ in rows])
     ax.set_ylabel("response time (ms)")
     ax.set_title("Latency percentiles under the same load")

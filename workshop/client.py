@@ -79,9 +79,25 @@ class CatalogClient:
         raise TimeoutError(f"video {video_id} not settled after {timeout_s:.0f}s")
 
     def upload_to_ready_s(self, path: str | Path, title: str = "timed upload") -> tuple[float, dict[str, Any]]:
-        """Seconds from the upload being acknowledged to the video being ready, and the video."""
+        """Seconds from the upload being acknowledged to the video being ready, and the video.
+
+        Raises NotReady (with the settled video) when it settles `failed`: that time is no upload-to-ready
+        measurement, and TimeoutError when it never settles.
+        """
         video = self.create(title)
         self.upload(video, path)
         acknowledged = time.monotonic()
         done = self.wait_settled(video["id"])
-        return time.monotonic() - acknowledged, done
+        elapsed = time.monotonic() - acknowledged
+        if done["status"] != "ready":
+            raise NotReady(done, elapsed)
+        return elapsed, done
+
+
+class NotReady(RuntimeError):
+    """A timed upload settled in another status than `ready`: no upload-to-ready time was measured."""
+
+    def __init__(self, video: dict[str, Any], elapsed_s: float) -> None:
+        super().__init__(f"video {video.get('id')} settled {video.get('status')!r}, not 'ready', after "
+                         f"{elapsed_s:.2f} s: {video.get('error') or 'no error given'}")
+        self.video, self.elapsed_s = video, elapsed_s

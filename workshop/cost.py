@@ -23,7 +23,7 @@ class Measured:
     """What one run measured for one architecture (per request, on this machine)."""
 
     arch: str
-    cpu_s_per_request: float
+    cpu_s_per_request: float | None  # None: not measured (serverless only: it is priced from its Lambda figures)
     units: int = 1  # deployable units: tiers or services
     avg_response_bytes: float = 5000.0
     lambda_invocations_per_request: float | None = None

@@ -55,19 +55,33 @@ def lambda_usages(module: ModuleType, result: dict) -> dict:
     return {"lambda": lambda_usage(module, result["load"]), "lambda_transcode": cascade}
 
 
+def not_costed_reason(result: dict) -> str | None:
+    """Why one architecture's result gives the cost model no honest input, or None when it does."""
+    load = result.get("load") or {}
+    if result.get("status") != "ok":
+        return f"not measured ({result.get('status')} at {result.get('stage')})"
+    if not (load.get("total") or {}).get("requests"):
+        return "no request measured in the load run"
+    if result["arch"] == "serverless":
+        if not ((result.get("lambda") or {}).get("per_request")):
+            return "no billed Lambda durations measured during the load run"
+    elif load.get("sut_cpu_seconds") is None:  # servers and Fargate are sized from it
+        return "no CPU samples of the system under test during the load run"
+    return None
+
+
 def measured(result: dict) -> cost.Measured | None:
     """The cost model's inputs for one architecture's result, or None when it was not measured."""
-    load = result.get("load") or {}
-    total = load.get("total") or {}
-    if result.get("status") != "ok" or not total.get("requests"):
+    if not_costed_reason(result):
         return None
+    load = result["load"]
+    total = load["total"]
     upload = (result.get("seed") or {}).get("upload") or {}
     lam = (result.get("lambda") or {}).get("per_request") or {}
     cascade = result.get("lambda_transcode") or {}
-    if result["arch"] == "serverless" and not lam:
-        return None  # no billed durations measured: no honest Lambda curve
+    cpu_s = load.get("sut_cpu_seconds")  # None only for serverless, which is priced from its Lambda figures
     return cost.Measured(
-        arch=result["arch"], cpu_s_per_request=load.get("sut_cpu_seconds", 0) / total["requests"],
+        arch=result["arch"], cpu_s_per_request=None if cpu_s is None else cpu_s / total["requests"],
         units=len(result.get("components") or []) or {"monolith": 1, "soa": 3}.get(result["arch"], 5),
         avg_response_bytes=total.get("avg_bytes") or 0.0, lambda_invocations_per_request=lam.get("invocations"),
         lambda_gb_s_per_request=lam.get("gb_s"), lambda_init_gb_s_per_request=lam.get("init_gb_s"),
@@ -95,7 +109,9 @@ def write(out: Path, results: dict[str, dict]) -> dict:
     at = {m.arch: {k: round(v, 2) for k, v in cost.monthly_cost(m, 1e7, prices).items()} for m in inputs}
     summary = {"inputs": [vars(m) for m in inputs], "crossovers": crossings, "transcode_per_minute": media,
                "at_10M_requests": at, "region": prices["region"], "prices_note": prices["_note"],
-               "not_costed": sorted(set(results) - {m.arch for m in inputs})}
+               "not_costed": sorted(set(results) - {m.arch for m in inputs}),
+               "not_costed_reasons": {arch: why for arch, r in sorted(results.items())
+                                      if (why := not_costed_reason(r))}}
     (folder / "inputs.json").write_text(json.dumps(summary, indent=2))
     return summary
 

@@ -112,11 +112,18 @@ def run_load(base_url: str, folder: Path, params: LoadParams, sut_pids: Callable
     return out
 
 
-def sut_cpu_seconds(rows: list[dict]) -> float:
-    """CPU seconds the system under test used during the run (from the sampled rates)."""
+def sut_cpu_seconds(rows: list[dict]) -> float | None:
+    """CPU seconds the system under test used during the run (from the sampled rates).
+
+    None (not measured) when no sample of the system under test covers a time interval: then its
+    processes were never seen, and 0 would read as an idle system.
+    """
     times = sorted({r["t"] for r in rows})
     gaps = {t: (t - prev) for prev, t in zip(times, times[1:], strict=False)}
-    return round(sum(r["cpu_percent"] / 100 * gaps.get(r["t"], 0) for r in rows if r["group"] == "sut"), 2)
+    sut = [r for r in rows if r["group"] == "sut" and r["t"] in gaps]
+    if not sut:
+        return None
+    return round(sum(r["cpu_percent"] / 100 * gaps[r["t"]] for r in sut), 2)
 
 
 def _number(value: str) -> float | None:

@@ -114,7 +114,7 @@ def build(out: Path) -> Path:
              "<h3>Transcoding per uploaded minute</h3>", table(seed_rows(bench)),
              table(cost.get("transcode_per_minute") or []),
              "<h3>Inputs measured in this run</h3>", table(cost.get("inputs") or []),
-             f"<p>Not costed (not measured): {html.escape(', '.join(cost.get('not_costed') or []) or 'none')}</p>",
+             f"<p>Not costed (not measured): {html.escape(_not_costed(cost)) or 'none'}</p>",
              by_kind("cost"), "<h2>Coordinated omission</h2>", f"<p>{html.escape(COORDINATED_OMISSION)}</p>",
              "<h3>Closed loop vs open loop (fixed arrival rate), same run</h3>", table(open_loop_rows(bench)),
              "<h2>Metadata</h2>", _metadata(meta), "<h2>Raw data</h2>", raw_links(out)]
@@ -122,6 +122,11 @@ def build(out: Path) -> Path:
     path.write_text(f"<!doctype html><html><head><meta charset='utf-8'><title>Workshop bench</title>"
                     f"<style>{CSS}</style></head><body>{''.join(parts)}</body></html>")
     return path
+
+
+def _not_costed(cost: dict) -> str:
+    why = cost.get("not_costed_reasons") or {}
+    return "; ".join(f"{a} ({why[a]})" if a in why else a for a in cost.get("not_costed") or [])
 
 
 def _harness(sat: dict | None) -> str:

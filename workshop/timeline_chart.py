@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from pathlib import Path
 
 import matplotlib
@@ -45,8 +46,9 @@ def rollback_chart(folder: Path, dest: Path, arch: str) -> Path | None:
              label="Locust, all endpoints (per second)")
     top.set_ylabel("errors %")
     bottom.plot([m[0] for m in mon], [m[2] for m in mon], label="monitor p99", drawstyle="steps-post")
-    bottom.plot([s["t"] - t0 for s in loc], [s["p99_ms"] or 0 for s in loc], label="Locust p99 (10 s window)",
-                alpha=0.8)
+    # A second without a p99 is drawn as a gap (NaN), not as a 0 ms that was never measured.
+    bottom.plot([s["t"] - t0 for s in loc], [math.nan if s["p99_ms"] is None else s["p99_ms"] for s in loc],
+                label="Locust p99 (10 s window)", alpha=0.8)
     bottom.set_ylabel("p99 (ms)")
     bottom.set_xlabel("seconds since the scenario started")
     top.set_ylim(0, max(5.0, top.get_ylim()[1]) * 1.25)  # room for the labels

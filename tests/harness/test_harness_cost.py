@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from workshop import cost, cost_media
+from workshop import cost, cost_media, costrun, report
 
 PRICES = cost.load_prices()
 HOURS = PRICES["hours_per_month"]
@@ -102,3 +102,27 @@ def test_serverless_transcoding_uses_the_billed_cascade_when_measured():
     guessed = cost.Measured("serverless", 0.0, transcode_s_per_video_s=3.0)
     assert cost_media.transcode_per_minute(guessed, PRICES)["compute_usd"] == pytest.approx(
         180 * a("lambda_transcode_memory_mb") / 1024 * p("lambda_gb_second_x86"))
+
+
+def _result(arch: str, sut_cpu_seconds: float | None, **extra) -> dict:
+    return {"arch": arch, "status": "ok", "components": [arch],
+            "load": {"total": {"requests": 1000, "avg_bytes": 900.0}, "sut_cpu_seconds": sut_cpu_seconds},
+            "seed": {"upload": {"status": "ready", "ack_to_ready_s": 1.0, "clip_seconds": 2}}, **extra}
+
+
+def test_servers_without_sampled_cpu_are_not_costed_at_the_minimum_fleet(tmp_path):
+    results = {"monolith": _result("monolith", None), "soa": _result("soa", 3.0),
+               "serverless": _result("serverless", None, **{"lambda": {"per_request": {
+                   "invocations": 1.0, "gb_s": 0.01, "init_gb_s": 0.0}}}),
+               "microservices": {"arch": "microservices", "status": "failed", "stage": "up"}}
+    assert costrun.measured(results["monolith"]) is None
+    assert costrun.measured(results["soa"]).cpu_s_per_request == 3.0 / 1000
+    assert costrun.measured(results["serverless"]).cpu_s_per_request is None  # priced from Lambda, not CPU
+    summary = costrun.write(tmp_path, results)
+    assert summary["not_costed"] == ["microservices", "monolith"]
+    assert "no CPU samples of the system under test" in summary["not_costed_reasons"]["monolith"]
+    assert "failed at up" in summary["not_costed_reasons"]["microservices"]
+    assert set(summary["at_10M_requests"]) == {"soa", "serverless"}
+    assert json.loads((tmp_path / "cost" / "inputs.json").read_text())["not_costed_reasons"].keys() == {
+        "monolith", "microservices"}
+    assert "monolith (no CPU samples" in report._not_costed(summary)

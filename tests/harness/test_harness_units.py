@@ -1,17 +1,22 @@
-"""Small pieces of the harness: shapes, wrk parsing, the detector, percentiles, metadata, the sampler."""
+"""Small pieces of the harness: shapes, wrk parsing, the detector, percentiles, metadata, the sampler,
+missing measurements (kept missing, never 0)."""
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from matplotlib.axes import Axes
 
-from workshop import metadata, sampler, wrkrun
+from workshop import charts, loadrun, metadata, sampler, wrkrun
+from workshop.client import CatalogClient, NotReady
 from workshop.scenarios import rollback
 from workshop.scenarios.monitor import percentile
+from workshop.timeline_chart import rollback_chart
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "loadtests"))
 import shapes  # noqa: E402
@@ -107,3 +112,71 @@ def test_a_starved_locust_counts_as_the_limit():
     assert summary["locust_was_limit"] is True  # it wanted 95% of a core, it got 30%
     rows = [{**r, "wait_percent": 5.0} for r in rows]
     assert sampler.summarize(rows)["locust_was_limit"] is False
+
+
+def test_sut_cpu_is_not_measured_without_samples_of_the_system_under_test():
+    locust_only = [{"t": float(t), "group": "locust", "name": "locust", "pid": 5, "cpu_percent": 50.0}
+                   for t in range(4)]
+    assert loadrun.sut_cpu_seconds(locust_only) is None  # not 0.0: an unseen system is no idle system
+    assert loadrun.sut_cpu_seconds([]) is None
+    first_tick_only = [{"t": 0.0, "group": "sut", "name": "web", "pid": 6, "cpu_percent": 80.0}, *locust_only]
+    assert loadrun.sut_cpu_seconds(first_tick_only) is None  # no interval covered
+    sut = [{"t": float(t), "group": "sut", "name": "web", "pid": 6, "cpu_percent": 50.0} for t in range(4)]
+    assert loadrun.sut_cpu_seconds(sut + locust_only) == 1.5  # 3 one-second intervals at half a core
+    idle = [{**r, "cpu_percent": 0.0} for r in sut]
+    assert loadrun.sut_cpu_seconds(idle) == 0.0  # measured idle stays 0
+
+
+def test_upload_to_ready_is_no_measurement_when_the_video_failed(monkeypatch):
+    client = CatalogClient("http://127.0.0.1:9")
+    monkeypatch.setattr(client, "create", lambda title: {"id": "v1", "upload": {}})
+    monkeypatch.setattr(client, "upload", lambda video, path: None)
+    settled = {"id": "v1", "status": "failed", "error": "ffmpeg exited 1"}
+    monkeypatch.setattr(client, "wait_settled", lambda video_id: settled)
+    with pytest.raises(NotReady, match="ffmpeg exited 1") as caught:
+        client.upload_to_ready_s("clip.mp4")
+    assert caught.value.video == settled
+    settled = {"id": "v1", "status": "ready"}
+    seconds, video = client.upload_to_ready_s("clip.mp4")
+    assert video == settled and seconds >= 0
+
+
+def _drawn(monkeypatch, method: str) -> list[tuple[tuple, dict]]:
+    """Record the arguments of every Axes.<method> call (the call itself still happens)."""
+    calls: list[tuple[tuple, dict]] = []
+    original = getattr(Axes, method)
+
+    def spy(self, *args, **kwargs):
+        calls.append((args, kwargs))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Axes, method, spy)
+    return calls
+
+
+def test_latency_chart_draws_a_missing_percentile_as_a_gap_not_zero(tmp_path, monkeypatch):
+    folder = tmp_path / "monolith" / "load"
+    folder.mkdir(parents=True)
+    header = ["Type", "Name", "Request Count", "Failure Count", "Average Response Time", "Average Content Size",
+              "Requests/s", "50%", "95%", "99%"]
+    (folder / "locust_stats.csv").write_text(",".join(header) + "\n,Aggregated,10,0,5,900,2.0,4,9,N/A\n")
+    bars = _drawn(monkeypatch, "bar")
+    assert charts.latency(tmp_path, tmp_path / "latency.png")
+    heights = [args[1][0] for args, _ in bars]
+    assert heights[:2] == [4.0, 9.0] and math.isnan(heights[2])
+
+
+def test_rollback_chart_draws_a_missing_p99_as_a_gap_not_zero(tmp_path, monkeypatch):
+    import fakebench  # the report tests' bench folder (tests/harness is on sys.path)
+
+    fakebench.rollback_folder(tmp_path)
+    history = tmp_path / "locust_stats_history.csv"
+    lines = history.read_text().splitlines()
+    column = lines[0].split(",").index("99%")
+    cells = lines[-1].split(",")  # the last second's Aggregated row: no p99 in its window
+    cells[column] = "N/A"
+    history.write_text("\n".join([*lines[:-1], ",".join(cells)]) + "\n")
+    lines_drawn = _drawn(monkeypatch, "plot")
+    assert rollback_chart(tmp_path, tmp_path / "rollback.png", "monolith")
+    p99 = next(args[1] for args, kw in lines_drawn if kw.get("label", "").startswith("Locust p99"))
+    assert math.isnan(p99[-1]) and 0 not in p99
