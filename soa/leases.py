@@ -12,7 +12,7 @@ from flask import Blueprint
 from videocatalog.adapters.http_peer import Peer
 from videocatalog.adapters.leases import SqliteLeases
 from videocatalog.adapters.sqlite import Database
-from videocatalog.web.wire import arg, body
+from videocatalog.web.wire import arg, body, number_field, text_field
 
 
 def lease_blueprint(db: Database) -> Blueprint:
@@ -22,7 +22,8 @@ def lease_blueprint(db: Database) -> Blueprint:
     @bp.post("/leases")
     def acquire_lease():
         data = body()
-        return {"acquired": leases.acquire(str(data["name"]), str(data["owner"]), float(data["ttl_s"]))}
+        name, owner, ttl_s = text_field(data, "name"), text_field(data, "owner"), number_field(data, "ttl_s", minimum=0)
+        return {"acquired": leases.acquire(name, owner, ttl_s)}
 
     @bp.delete("/leases")
     def release_lease():

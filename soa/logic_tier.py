@@ -20,7 +20,7 @@ from videocatalog.validation import parse_new_video
 from videocatalog.web import install_error_handlers
 from videocatalog.web.api import common
 from videocatalog.web.faults import install_faults
-from videocatalog.web.wire import drain
+from videocatalog.web.wire import body, drain, int_arg
 
 from . import settings
 from .leases import HttpLeases
@@ -44,7 +44,7 @@ def register_logic_api(app: Flask) -> None:
 
     @app.post("/videos")
     def create_video():
-        return _catalog().create(parse_new_video(request.get_json(silent=True))).to_record(), 201
+        return _catalog().create(parse_new_video(body())).to_record(), 201
 
     @app.get("/videos/<video_id>")
     def get_video(video_id: str):
@@ -66,7 +66,7 @@ def register_logic_api(app: Flask) -> None:
 
     @app.get("/trending")
     def get_trending():
-        return {"items": _catalog().trending(request.args.get("limit", 10, type=int))}
+        return {"items": _catalog().trending(int_arg("limit", 1, 100, default=10))}
 
 
 def create_app() -> Flask:

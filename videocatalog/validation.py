@@ -14,7 +14,7 @@ from .errors import ValidationError
 from .model import STATUSES
 from .ports import ListQuery
 
-TAG_RE = re.compile(r"^[a-z0-9-]{1,50}$")
+TAG_RE = re.compile(r"[a-z0-9-]{1,50}")  # used with fullmatch: `$` would let a trailing newline in
 MAX_TITLE, MAX_DESCRIPTION, MAX_TAGS = 200, 5000, 20
 LIST_PARAMS = {"q", "tag", "status", "limit", "cursor"}
 
@@ -39,6 +39,29 @@ def parse_json_object(raw: bytes | str) -> dict[str, Any]:
     return body
 
 
+def is_unicode_text(text: str) -> bool:
+    """False for a string no store can encode: a lone surrogate (the valid JSON escape "\\udc00") is no UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def check_text(field: str, text: str) -> str:
+    """`text`, or a ValidationError naming `field` when it is not valid Unicode text."""
+    if not is_unicode_text(text):
+        raise ValidationError(field, "must be valid Unicode text")
+    return text
+
+
+def parse_int(field: str, text: str, low: int, high: int) -> int:
+    """The integer `text` (ASCII digits only: `"²".isdigit()` is true) if it lies in [low, high]."""
+    if not (text.isascii() and text.isdigit() and len(text) <= 20) or not low <= int(text) <= high:
+        raise ValidationError(field, f"must be an integer from {low} to {high}")
+    return int(text)
+
+
 def parse_new_video(body: Any) -> NewVideo:
     """Check a create body: title 1-200 (trimmed), description <= 5000, <= 20 tags of a-z0-9-."""
     if not isinstance(body, dict):
@@ -49,7 +72,7 @@ def parse_new_video(body: Any) -> NewVideo:
     title = body.get("title")
     if not isinstance(title, str):
         raise ValidationError("title", "is required and must be a string")
-    title = title.strip()
+    title = check_text("title", title).strip()
     if not 1 <= len(title) <= MAX_TITLE:
         raise ValidationError("title", f"must be 1-{MAX_TITLE} characters after trimming")
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in title):
@@ -57,6 +80,7 @@ def parse_new_video(body: Any) -> NewVideo:
     description = body.get("description", "")
     if not isinstance(description, str):
         raise ValidationError("description", "must be a string")
+    check_text("description", description)
     if len(description) > MAX_DESCRIPTION:
         raise ValidationError("description", f"must be at most {MAX_DESCRIPTION} characters")
     return NewVideo(title, description, _parse_tags(body.get("tags", [])))
@@ -68,7 +92,7 @@ def _parse_tags(tags: Any) -> tuple[str, ...]:
     if len(tags) > MAX_TAGS:
         raise ValidationError("tags", f"at most {MAX_TAGS} tags")
     for tag in tags:
-        if not isinstance(tag, str) or not TAG_RE.match(tag):
+        if not isinstance(tag, str) or not TAG_RE.fullmatch(tag):
             raise ValidationError("tags", "each tag must be 1-50 characters of a-z, 0-9 and -")
     return tuple(dict.fromkeys(tags))  # keep order, drop repeats
 
@@ -79,20 +103,19 @@ def parse_list_query(args: Mapping[str, str]) -> ListQuery:
     if unknown:
         raise ValidationError(unknown[0], "unknown query parameter")
     limit_text = args.get("limit", "20")
-    if not re.fullmatch(r"\d{1,4}", limit_text or "") or not 1 <= int(limit_text) <= 100:
-        raise ValidationError("limit", "must be an integer from 1 to 100")
+    limit = parse_int("limit", limit_text or "", 1, 100)
     status = args.get("status") or None
     if status is not None and status not in STATUSES:
         raise ValidationError("status", f"must be one of {', '.join(STATUSES)}")
     tag = args.get("tag") or None
-    if tag is not None and not TAG_RE.match(tag):
+    if tag is not None and not TAG_RE.fullmatch(tag):
         raise ValidationError("tag", "must be 1-50 characters of a-z, 0-9 and -")
     q = args.get("q") or None
-    if q is not None and len(q) > MAX_TITLE:
+    if q is not None and len(check_text("q", q)) > MAX_TITLE:
         raise ValidationError("q", f"must be at most {MAX_TITLE} characters")
     cursor = args.get("cursor") or None
     after = decode_cursor(cursor) if cursor else None
-    return ListQuery(q=q, tag=tag, status=status, limit=int(limit_text), after=after)
+    return ListQuery(q=q, tag=tag, status=status, limit=limit, after=after)
 
 
 def encode_cursor(after: tuple[str, str] | None) -> str | None:
@@ -109,6 +132,8 @@ def decode_cursor(cursor: str) -> tuple[str, str]:
         value = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
         raise ValidationError("cursor", "is not a cursor this API issued") from exc
-    if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)):
+    # We never issue a lone surrogate (the stores cannot encode one), though JSON can carry it.
+    if not (isinstance(value, list) and len(value) == 2
+            and all(isinstance(v, str) and is_unicode_text(v) for v in value)):
         raise ValidationError("cursor", "is not a cursor this API issued")
     return value[0], value[1]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask
 
 from videocatalog import config
 from videocatalog.adapters.sqlite import Database, SqliteViewLog
@@ -18,6 +18,7 @@ from videocatalog.model import Video
 from videocatalog.service import Catalog
 from videocatalog.web.serve import serve
 from videocatalog.web.service_app import service_app
+from videocatalog.web.wire import body, int_arg
 
 TITLES = "CREATE TABLE IF NOT EXISTS titles (video_id TEXT PRIMARY KEY, title TEXT NOT NULL)"
 
@@ -49,7 +50,7 @@ def create_app() -> Flask:
 
     @app.post("/views/<video_id>")
     def record_view(video_id: str):
-        title = (request.get_json(silent=True) or {}).get("title")
+        title = body().get("title")
         if not isinstance(title, str) or not title:
             raise ValidationError("title", "is required")
         titles.remember(video_id, title)
@@ -58,10 +59,7 @@ def create_app() -> Flask:
 
     @app.get("/trending")
     def trending():
-        limit = request.args.get("limit", "10")
-        if not limit.isdigit() or not 1 <= int(limit) <= 100:
-            raise ValidationError("limit", "must be an integer from 1 to 100")
-        return {"items": analytics.trending(int(limit))}
+        return {"items": analytics.trending(int_arg("limit", 1, 100, default=10))}
 
     @app.delete("/views/<video_id>")
     def forget_views(video_id: str):

@@ -39,8 +39,9 @@ def build_catalog() -> Catalog:
 
 
 def _declared_length() -> int | None:
+    """The size the client declared: our header if it is ASCII digits ("²".isdigit() is true), else Content-Length."""
     value = request.headers.get(DECLARED_LENGTH)
-    return int(value) if value and value.isdigit() else request.content_length
+    return int(value) if value and value.isascii() and value.isdigit() else request.content_length
 
 
 def create_app() -> Flask:

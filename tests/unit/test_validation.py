@@ -1,5 +1,7 @@
 """Validation of create bodies and list queries."""
 
+import json
+
 import pytest
 
 from videocatalog.errors import ValidationError
@@ -63,3 +65,39 @@ def test_list_query_defaults_and_cursor_round_trip():
     query = parse_list_query({"cursor": cursor, "limit": "100", "q": "Cat", "status": "ready"})
     assert query.after == ("2026-01-01T00:00:00.000000Z", "vabc") and query.limit == 100
     assert decode_cursor(cursor) == query.after
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"title": "ok \udc00"}, "title"),  # a lone surrogate: a valid JSON escape, but no store can encode it
+    ({"title": "\ud800"}, "title"),
+    ({"title": "ok", "description": "fine \udfff"}, "description"),
+])
+def test_text_that_is_not_valid_unicode_is_refused(body, field):
+    with pytest.raises(ValidationError) as err:
+        parse_new_video(json.loads(json.dumps(body)))  # as it arrives: JSON escapes decoded to lone surrogates
+    assert err.value.field == field and err.value.message == f"{field}: must be valid Unicode text"
+
+
+def test_text_with_any_valid_unicode_is_accepted():
+    new = parse_new_video({"title": "Über 🎬 ok", "description": "日本語 \U0001f600"})
+    assert new.title == "Über 🎬 ok"
+
+
+@pytest.mark.parametrize("args, field", [
+    ({"q": "cat \udc00"}, "q"),
+    ({"cursor": encode_cursor(("\udc00", "vabc"))}, "cursor"),
+    ({"tag": "cats\n"}, "tag"),       # `$` matched before a trailing newline
+    ({"limit": "\u0663"}, "limit"),  # ARABIC-INDIC DIGIT THREE: \d and int() take it, ASCII digits only here
+    ({"limit": "²"}, "limit"),
+    ({"limit": "9" * 5000}, "limit"),
+])
+def test_list_queries_with_text_no_store_can_take_name_the_field(args, field):
+    with pytest.raises(ValidationError) as err:
+        parse_list_query(args)
+    assert err.value.field == field
+
+
+def test_a_tag_with_a_trailing_newline_is_refused_in_a_create_body():
+    with pytest.raises(ValidationError) as err:
+        parse_new_video({"title": "t", "tags": ["cats\n"]})
+    assert err.value.field == "tags"

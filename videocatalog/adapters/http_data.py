@@ -10,7 +10,10 @@ from urllib.parse import quote
 from ..errors import NotFound, ValidationError
 from ..model import Rendition, Video
 from ..ports import Job, ListQuery, Page
+from ..validation import parse_int
 from .http_peer import Peer, capped
+
+MAX_LIMIT = 10_000  # the largest page one list call between tiers asks for (the public API stops at 100)
 
 
 def list_params(query: ListQuery) -> dict[str, Any]:
@@ -24,11 +27,12 @@ def list_params(query: ListQuery) -> dict[str, Any]:
 
 def parse_list_params(args: Mapping[str, str]) -> ListQuery:
     """The inverse of `list_params`."""
-    try:
-        limit = int(args.get("limit", "20"))
-    except ValueError as exc:
-        raise ValidationError("limit", "must be an integer") from exc
-    after = (args["after_created_at"], args["after_id"]) if args.get("after_created_at") else None
+    limit = parse_int("limit", args.get("limit", "20"), 1, MAX_LIMIT)
+    after = None
+    if args.get("after_created_at"):
+        if not args.get("after_id"):
+            raise ValidationError("after_id", "is required with after_created_at")
+        after = (args["after_created_at"], args["after_id"])
     return ListQuery(q=args.get("q"), tag=args.get("tag"), status=args.get("status"), limit=limit, after=after)
 
 

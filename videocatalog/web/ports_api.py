@@ -16,7 +16,9 @@ from ..adapters.sqlite import Database, SqliteRepository
 from ..errors import AppError, Conflict, NotFound, ValidationError
 from ..model import Rendition, Video
 from ..ports import BlobStore
-from .wire import arg, body, build, drain
+from .wire import arg, body, build, drain, int_arg
+
+MAX_BLOB_BYTES = 1 << 62  # what HttpBlobStore.put_file sends: no cap
 
 
 def repository_blueprint(db: Database, *, checked: bool = True) -> Blueprint:
@@ -106,7 +108,7 @@ def blob_blueprint(blobs: BlobStore) -> Blueprint:
     @bp.put("/blobs")
     def put_blob():
         try:
-            return {"bytes": blobs.put_stream(arg("key"), request.stream, int(arg("max_bytes")))}
+            return {"bytes": blobs.put_stream(arg("key"), request.stream, int_arg("max_bytes", 0, MAX_BLOB_BYTES))}
         except AppError:
             drain()
             raise

@@ -6,13 +6,26 @@ operations, so WORKSHOP_FAULT can target them.
 
 from __future__ import annotations
 
+import re
 import time
 
 from flask import Blueprint
 
 from ..adapters.sqlite import Database, SqliteJobQueue
+from ..errors import ValidationError
 from ..ports import Job, ViewLog
-from .wire import arg, body, build
+from .wire import body, build, float_arg, int_arg, number_field, text_field
+
+RECEIPT = re.compile(r"[0-9]{1,18}:[0-9]{1,18}")  # "<job id>:<attempts>", as SqliteJobQueue.claim issues it
+MAX_TOP = 10_000  # the most video ids one /views/top answers
+
+
+def _job() -> Job:
+    """The Job in the request body, with a receipt this queue could have issued."""
+    job: Job = build(Job, body())
+    if not RECEIPT.fullmatch(job.receipt):
+        raise ValidationError("receipt", "is not a receipt this queue issued")
+    return job
 
 
 def job_blueprint(db: Database) -> Blueprint:
@@ -21,22 +34,25 @@ def job_blueprint(db: Database) -> Blueprint:
 
     @bp.post("/jobs")
     def enqueue_job():
-        jobs.enqueue(body()["body"])
+        job_body = body().get("body")
+        if not isinstance(job_body, dict):
+            raise ValidationError("body", "is required and must be a JSON object")
+        jobs.enqueue(job_body)
         return {}, 201
 
     @bp.post("/jobs/claim")
     def claim_job():
-        job = jobs.claim(float(body()["lease_s"]))
+        job = jobs.claim(number_field(body(), "lease_s", minimum=0))
         return {"job": vars(job) if job else None}
 
     @bp.post("/jobs/ack")
     def ack_job():
-        jobs.ack(build(Job, body()))
+        jobs.ack(_job())
         return {}
 
     @bp.post("/jobs/release")
     def release_job():
-        jobs.release(build(Job, body()))
+        jobs.release(_job())
         return {}
 
     @bp.post("/jobs/release-claimed")
@@ -55,12 +71,12 @@ def view_blueprint(views: ViewLog) -> Blueprint:
     @bp.post("/views")
     def record_view():
         data = body()
-        views.record(str(data["video_id"]), float(data["at"]))
+        views.record(text_field(data, "video_id"), number_field(data, "at"))
         return {}, 201
 
     @bp.get("/views/top")
     def top_views():
-        return {"items": views.top(float(arg("since")), int(arg("limit")))}
+        return {"items": views.top(float_arg("since"), int_arg("limit", 1, MAX_TOP))}
 
     @bp.delete("/views/<video_id>")
     def forget_views(video_id: str):
