@@ -30,6 +30,8 @@ BAD_BODIES = {
     "title-201": ({"title": "{t}" + "x" * 201}, "title"),
     "description-number": ({"title": "{t}", "description": 5}, "description"),
     "description-5001": ({"title": "{t}", "description": "d" * 5001}, "description"),
+    "title-lone-surrogate": ({"title": "{t} \udc00"}, "title"),  # valid JSON escape, not storable text
+    "description-lone-surrogate": ({"title": "{t}", "description": "\ud800"}, "description"),
     "tags-string": ({"title": "{t}", "tags": "a,b"}, "tags"),
     "tags-object": ({"title": "{t}", "tags": {"a": 1}}, "tags"),
     "tag-number": ({"title": "{t}", "tags": [1]}, "tags"),
