@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -133,14 +134,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         args.duration, args.warmup, args.threads, args.videos, args.clip_seconds = 3.0, 1.0, 4, 20, 1.0
     isolate()
-    folder = Path(os.environ["WORKSHOP_STATE_DIR"]) / "clips"
-    folder.mkdir()
-    clips = [testmedia.make_clip(folder / f"c{i}.mp4", 1280, 720, args.clip_seconds) for i in range(4)]
     try:
-        mono = get_videos(monolith.up(), args)  # up inside the try: a partial up is brought down too
-    finally:
-        monolith.down()
-    ms = measure_microservices(args, clips)
+        folder = Path(os.environ["WORKSHOP_STATE_DIR"]) / "clips"
+        folder.mkdir()
+        clips = [testmedia.make_clip(folder / f"c{i}.mp4", 1280, 720, args.clip_seconds) for i in range(4)]
+        try:
+            mono = get_videos(monolith.up(), args)  # up inside the try: a partial up is brought down too
+        finally:
+            monolith.down()
+        ms = measure_microservices(args, clips)
+    finally:  # the private state (databases, media, clips) goes with the run
+        shutil.rmtree(os.environ["WORKSHOP_STATE_DIR"], ignore_errors=True)
     ratios = report(mono, ms)
     if args.json:
         meta = {"args": {k: str(v) for k, v in vars(args).items()}, "cores": os.cpu_count(), "time": time.time()}
