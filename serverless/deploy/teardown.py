@@ -36,6 +36,20 @@ def _function(t: Target, name: str) -> None:
             if f":function:{name}:" in esm["FunctionArn"] + ":":
                 _quietly(lambda u=esm["UUID"]: lam.delete_event_source_mapping(UUID=u))
     _quietly(lambda: lam.delete_function(FunctionName=name))  # versions and aliases go with it
+    # Lambda made its log group on first invocation; on AWS it never expires, so it goes with the function.
+    _quietly(lambda: t.client("logs").delete_log_group(logGroupName=log_group(name)))
+
+
+def log_group(function_name: str) -> str:
+    """Where Lambda writes a function's logs."""
+    return f"/aws/lambda/{function_name}"
+
+
+def _every(client: Any, operation: str, key: str, **kwargs: Any) -> list[Any]:
+    """Every item of a list call, across all its pages (a real account may have more than one page)."""
+    if client.can_paginate(operation):
+        return [item for page in client.get_paginator(operation).paginate(**kwargs) for item in page.get(key, [])]
+    return list(getattr(client, operation)(**kwargs).get(key, []))
 
 
 def _role(t: Target, name: str) -> None:
@@ -95,22 +109,27 @@ def leftovers(t: Target, stack: Stack) -> list[str]:
     for r in stack.resources:
         if r.name:
             names[r.type].add(r.name)
-    s3 = {b["Name"] for b in t.client("s3").list_buckets().get("Buckets", [])}
+    c = t.client
+    s3 = {b["Name"] for b in _every(c("s3"), "list_buckets", "Buckets")}
+    functions = {f["FunctionName"] for f in _every(c("lambda"), "list_functions", "Functions")}
     found = {
-        "AWS::IAM::Role": {x["RoleName"] for x in t.client("iam").list_roles()["Roles"]},
-        "AWS::DynamoDB::Table": set(t.client("dynamodb").list_tables()["TableNames"]),
+        "AWS::IAM::Role": {x["RoleName"] for x in _every(c("iam"), "list_roles", "Roles")},
+        "AWS::DynamoDB::Table": set(_every(c("dynamodb"), "list_tables", "TableNames")),
         "AWS::S3::Bucket": s3,
-        "AWS::Kinesis::Stream": set(t.client("kinesis").list_streams()["StreamNames"]),
-        "AWS::SNS::Topic": {x["TopicArn"].rsplit(":", 1)[1] for x in t.client("sns").list_topics()["Topics"]},
-        "AWS::SQS::Queue": {u.rsplit("/", 1)[1] for u in t.client("sqs").list_queues().get("QueueUrls", [])},
-        "AWS::Serverless::Function": {f["FunctionName"] for f in t.client("lambda").list_functions()["Functions"]},
-        "AWS::Serverless::LayerVersion": {x["LayerName"] for x in t.client("lambda").list_layers()["Layers"]},
-        "AWS::Serverless::HttpApi": {x["Name"] for x in t.client("apigatewayv2").get_apis().get("Items", [])},
-        "AWS::ApiGateway::RestApi": {x["name"] for x in t.client("apigateway").get_rest_apis().get("items", [])},
+        "AWS::Kinesis::Stream": set(_every(c("kinesis"), "list_streams", "StreamNames")),
+        "AWS::SNS::Topic": {x["TopicArn"].rsplit(":", 1)[1] for x in _every(c("sns"), "list_topics", "Topics")},
+        "AWS::SQS::Queue": {u.rsplit("/", 1)[1] for u in _every(c("sqs"), "list_queues", "QueueUrls")},
+        "AWS::Serverless::Function": functions,
+        "AWS::Serverless::LayerVersion": {x["LayerName"] for x in _every(c("lambda"), "list_layers", "Layers")},
+        "AWS::Serverless::HttpApi": {x["Name"] for x in _every(c("apigatewayv2"), "get_apis", "Items")},
+        "AWS::ApiGateway::RestApi": {x["name"] for x in _every(c("apigateway"), "get_rest_apis", "items")},
     }
     left = [f"{kind} {name}" for kind, wanted in names.items() for name in sorted(wanted & found.get(kind, set()))]
     if stack.artifacts_bucket() in s3:
         left.append(f"AWS::S3::Bucket {stack.artifacts_bucket()}")
-    subs = t.client("sns").list_subscriptions().get("Subscriptions", [])
+    subs = _every(c("sns"), "list_subscriptions", "Subscriptions")
     left += [f"AWS::SNS::Subscription {s['SubscriptionArn']}" for s in subs if stack.prefix in s["TopicArn"]]
+    groups = {g["logGroupName"] for g in _every(c("logs"), "describe_log_groups", "logGroups")}
+    left += [f"AWS::Logs::LogGroup {log_group(n)}" for n in sorted(names.get("AWS::Serverless::Function", set()))
+             if log_group(n) in groups]
     return left
