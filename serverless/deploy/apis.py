@@ -1,10 +1,12 @@
-"""The HTTP API (routes, Lambda authorizer, stage) and the small REST API with the mock integration."""
+"""The HTTP API (routes from the contract, Lambda authorizer, stage) and the small REST API with a mock integration."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from . import contract
 from .aws import Target
+from .contract import Route
 from .functions import alias_arn, allow
 from .stack import Resource, Stack
 
@@ -18,40 +20,18 @@ def lambda_uri(region: str, function_arn: str) -> str:
     return f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{function_arn}/invocations"
 
 
-def http_api(t: Target, stack: Stack, r: Resource) -> str:
-    """Create the HTTP API (or empty an existing one of that name) and build it from the template."""
+def http_api(t: Target, stack: Stack, r: Resource, routes: list[Route] | None = None) -> str:
+    """Create the HTTP API (or empty an existing one of that name) and route it as its contract says."""
+    routes = contract.routes(stack, r) if routes is None else routes  # a mismatch fails before any call
     gw, region, acct = t.client("apigatewayv2"), stack.ctx.region, stack.ctx.account
-    found = _by_name(gw.get_apis().get("Items", []), r.name)
-    api_id = found["ApiId"] if found else gw.create_api(Name=r.name, ProtocolType="HTTP")["ApiId"]
-    if found:  # a redeploy keeps the id (and the URL) and rebuilds what is behind it
-        for route in gw.get_routes(ApiId=api_id).get("Items", []):
-            gw.delete_route(ApiId=api_id, RouteId=route["RouteId"])
-        for integ in gw.get_integrations(ApiId=api_id).get("Items", []):
-            gw.delete_integration(ApiId=api_id, IntegrationId=integ["IntegrationId"])
-        try:
-            olds = gw.get_authorizers(ApiId=api_id).get("Items", [])
-        except Exception:  # moto has no GetAuthorizers: an unused old authorizer stays behind locally
-            olds = []
-        for auth in olds:
-            gw.delete_authorizer(ApiId=api_id, AuthorizerId=auth["AuthorizerId"])
+    api_id = _fresh_api(gw, r.name)
     stack.ctx.refs[r.logical] = api_id
     source = f"arn:aws:execute-api:{region}:{acct}:{api_id}/*"
-    authorizers = {}
-    for name, spec in (stack.resolve(r.props.get("Auth") or {}).get("Authorizers") or {}).items():
-        ttl = int((spec.get("Identity") or {}).get("ReauthorizeEvery", 0))
-        headers = (spec.get("Identity") or {}).get("Headers") or []
-        authorizers[name] = gw.create_authorizer(
-            ApiId=api_id, Name=name, AuthorizerType="REQUEST", AuthorizerUri=lambda_uri(region, spec["FunctionArn"]),
-            AuthorizerPayloadFormatVersion=spec.get("AuthorizerPayloadFormatVersion", "2.0"),
-            EnableSimpleResponses=bool(spec.get("EnableSimpleResponses")), AuthorizerResultTtlInSeconds=ttl,
-            IdentitySource=[f"$request.header.{h}" for h in headers])["AuthorizerId"]
-        allow(t, spec["FunctionArn"], "apigateway.amazonaws.com", source, f"apigw-authorizer-{name}")
-    for fn in stack.of_type("AWS::Serverless::Function"):
-        for ev_name, ev in (fn.props.get("Events") or {}).items():
-            if ev["Type"] != "HttpApi" or stack.resolve(ev["Properties"]["ApiId"]) != api_id:
-                continue
-            _route(gw, api_id, stack.resolve(ev["Properties"]), alias_arn(stack, fn), authorizers)
-            allow(t, alias_arn(stack, fn), "apigateway.amazonaws.com", source, f"apigw-{ev_name}")
+    authorizers = _authorizers(t, stack, r, api_id, source)
+    for route in routes:
+        target = alias_arn(stack, stack.get(route.function))
+        _route(gw, api_id, route, target, authorizers)
+        allow(t, target, "apigateway.amazonaws.com", source, f"apigw-{route.event}")
     stage = stack.resolve(r.props.get("StageName", "$default"))
     settings = stack.resolve(r.props.get("DefaultRouteSettings") or {})
     if not _by_name(gw.get_stages(ApiId=api_id).get("Items", []), stage, "StageName"):
@@ -60,13 +40,45 @@ def http_api(t: Target, stack: Stack, r: Resource) -> str:
     return api_id
 
 
-def _route(gw: Any, api_id: str, p: dict[str, Any], target: str, authorizers: dict[str, str]) -> None:
+def _fresh_api(gw: Any, name: str) -> str:
+    # A redeploy keeps the id (and the URL) and rebuilds what is behind it.
+    found = _by_name(gw.get_apis().get("Items", []), name)
+    if not found:
+        return str(gw.create_api(Name=name, ProtocolType="HTTP")["ApiId"])
+    api_id = str(found["ApiId"])
+    for route in gw.get_routes(ApiId=api_id).get("Items", []):
+        gw.delete_route(ApiId=api_id, RouteId=route["RouteId"])
+    for integ in gw.get_integrations(ApiId=api_id).get("Items", []):
+        gw.delete_integration(ApiId=api_id, IntegrationId=integ["IntegrationId"])
+    try:
+        olds = gw.get_authorizers(ApiId=api_id).get("Items", [])
+    except Exception:  # moto has no GetAuthorizers: an unused old authorizer stays behind locally
+        olds = []
+    for auth in olds:
+        gw.delete_authorizer(ApiId=api_id, AuthorizerId=auth["AuthorizerId"])
+    return api_id
+
+
+def _authorizers(t: Target, stack: Stack, r: Resource, api_id: str, source: str) -> dict[str, str]:
+    # The API's Lambda authorizers (Auth.Authorizers), each allowed to invoke its function: name -> id.
+    gw, region, out = t.client("apigatewayv2"), stack.ctx.region, {}
+    for name, spec in (stack.resolve(r.props.get("Auth") or {}).get("Authorizers") or {}).items():
+        ttl = int((spec.get("Identity") or {}).get("ReauthorizeEvery", 0))
+        headers = (spec.get("Identity") or {}).get("Headers") or []
+        out[name] = gw.create_authorizer(
+            ApiId=api_id, Name=name, AuthorizerType="REQUEST", AuthorizerUri=lambda_uri(region, spec["FunctionArn"]),
+            AuthorizerPayloadFormatVersion=spec.get("AuthorizerPayloadFormatVersion", "2.0"),
+            EnableSimpleResponses=bool(spec.get("EnableSimpleResponses")), AuthorizerResultTtlInSeconds=ttl,
+            IdentitySource=[f"$request.header.{h}" for h in headers])["AuthorizerId"]
+        allow(t, spec["FunctionArn"], "apigateway.amazonaws.com", source, f"apigw-authorizer-{name}")
+    return out
+
+
+def _route(gw: Any, api_id: str, route: Route, target: str, authorizers: dict[str, str]) -> None:
     integ = gw.create_integration(ApiId=api_id, IntegrationType="AWS_PROXY", IntegrationUri=target,
                                   PayloadFormatVersion="2.0", TimeoutInMillis=29000)["IntegrationId"]
-    key = "$default" if p["Path"] == "$default" else f"{p['Method'].upper()} {p['Path']}"
-    auth = (p.get("Auth") or {}).get("Authorizer")
-    extra = {"AuthorizationType": "CUSTOM", "AuthorizerId": authorizers[auth]} if auth else {}
-    gw.create_route(ApiId=api_id, RouteKey=key, Target=f"integrations/{integ}", **extra)
+    auth = {"AuthorizationType": "CUSTOM", "AuthorizerId": authorizers[route.authorizer]} if route.authorizer else {}
+    gw.create_route(ApiId=api_id, RouteKey=route.key, Target=f"integrations/{integ}", **auth)
 
 
 def rest_api(t: Target, stack: Stack) -> str | None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from videocatalog import config
 
-from . import apis, functions, package, resources
+from . import apis, contract, functions, package, resources
 from .aws import Target, exists
 from .stack import Stack
 
@@ -39,9 +39,20 @@ def plan(stack: Stack) -> list[str]:
             for policy in r.props.get("Policies") or []:
                 for st in stack.resolve(policy["PolicyDocument"])["Statement"]:
                     lines.append(f"policy   {r.name}: {st['Effect']} {st['Action']} on {st['Resource']}")
+        if r.type == "AWS::Serverless::HttpApi":
+            detail += f"  routes from the contract {contract.shown(contract.contract_path(stack, r))}"
         lines.append(f"create   {r.type} {r.logical} {detail}".rstrip())
+        if r.type == "AWS::Serverless::HttpApi":
+            lines += _route_lines(contract.routes(stack, r))
     stack.ctx.placeholders = False
     return lines
+
+
+def _route_lines(routes: list[contract.Route]) -> list[str]:
+    lines = [f"route    {x.key} -> {x.function} ({x.operation or 'catch-all, as declared'})"
+             + (f" authorizer {x.authorizer}" if x.authorizer else "") for x in routes]
+    skipped = ", ".join(" ".join(op) for op in sorted(contract.NOT_ON_THE_GATEWAY))
+    return lines + [f"route    (none for {skipped}: uploads go straight to S3 by presigned URL)"]
 
 
 def _artifact(t: Target, stack: Stack, path: Path) -> dict[str, str]:
@@ -68,6 +79,8 @@ def _layer(t: Target, stack: Stack, zip_path: Path) -> None:
 
 def deploy(t: Target, stack: Stack, build_dir: Path, log: Callable[[str], None] = print) -> dict[str, Any]:
     """Create or update everything the template declares; returns the outputs (API id, URLs, names)."""
+    # The routes come from the contract: check it against the template before creating anything.
+    routes = {r.logical: contract.routes(stack, r) for r in stack.of_type("AWS::Serverless::HttpApi")}
     s3 = t.client("s3")
     if not exists(lambda: s3.head_bucket(Bucket=stack.artifacts_bucket()), ("404", "NoSuchBucket", "NotFound")):
         kwargs = {"CreateBucketConfiguration": {"LocationConstraint": t.region}} if t.region != "us-east-1" else {}
@@ -88,7 +101,7 @@ def deploy(t: Target, stack: Stack, build_dir: Path, log: Callable[[str], None] 
     outputs: dict[str, Any] = {"versions": versions}
     for r in stack.of_type("AWS::Serverless::HttpApi"):
         log(f"http api {r.name}")
-        outputs["api_id"] = apis.http_api(t, stack, r)
+        outputs["api_id"] = apis.http_api(t, stack, r, routes[r.logical])
         outputs["stage"] = stack.ctx.attrs[(r.logical, "Stage")]
     outputs["meta_api_id"] = apis.rest_api(t, stack)
     outputs.update(names(stack))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from .template import Context, load, merged_function, parameters, resolve
+from .template import TEMPLATE, Context, load, merged_function, parameters, resolve
 
 # Dependency order: roles before functions, data stores before the functions that name them, functions
 # before their event sources and the APIs that route to them. Teardown walks it backwards.
@@ -25,19 +26,22 @@ NAME_PROPERTY = {
 
 @dataclass
 class Resource:
-    """One declared resource with its physical name (when it has one)."""
+    """One declared resource with its physical name (when it has one) and its Metadata."""
 
     logical: str
     type: str
     props: dict[str, Any]
     name: str | None
+    metadata: dict[str, Any] = field(default_factory=dict)
 
 
 class Stack:
     """The template, its parameters and what every resource will be called in one account and region."""
 
-    def __init__(self, params: dict[str, Any], account: str, region: str, template: dict[str, Any] | None = None):
-        self.template = template or load()
+    def __init__(self, params: dict[str, Any], account: str, region: str, template: dict[str, Any] | None = None,
+                 path: str | Path = TEMPLATE):
+        self.path = Path(path)  # paths in the template (Metadata.Contract) are relative to its folder
+        self.template = template or load(self.path)
         self.ctx = Context(parameters(self.template, params), account, region)
         self.resources: list[Resource] = []
         for logical, spec in (self.template.get("Resources") or {}).items():
@@ -46,7 +50,7 @@ class Stack:
                 props = merged_function(self.template, props)
             name_prop = NAME_PROPERTY.get(spec["Type"])
             name = resolve(props[name_prop], self.ctx) if name_prop and name_prop in props else None
-            self.resources.append(Resource(logical, spec["Type"], props, name))
+            self.resources.append(Resource(logical, spec["Type"], props, name, spec.get("Metadata") or {}))
             self._known(logical, spec["Type"], name)
         self.resources.sort(key=lambda r: ORDER.index(r.type))
 

@@ -12,7 +12,7 @@ from unittest import mock
 import pytest
 from moto import mock_aws
 
-from serverless.deploy import deployer, teardown
+from serverless.deploy import contract, deployer, teardown
 from serverless.deploy.aws import Target
 from serverless.deploy.stack import Stack
 
@@ -20,12 +20,17 @@ ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_
 
 
 @pytest.fixture(scope="module")
-def deployed(tmp_path_factory) -> Iterator[tuple[Target, Stack, dict[str, Any]]]:
+def build(tmp_path_factory) -> Path:
+    return Path(tmp_path_factory.mktemp("build"))
+
+
+@pytest.fixture(scope="module")
+def deployed(build) -> Iterator[tuple[Target, Stack, dict[str, Any]]]:
     env = {k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL"}
     with mock.patch.dict(os.environ, {**env, **ENV}, clear=True), mock_aws():
         target = Target("aws", region="us-east-1")
         stack = Stack(deployer.stack_params(), target.account(), target.region)
-        outputs = deployer.deploy(target, stack, Path(tmp_path_factory.mktemp("build")), log=lambda m: None)
+        outputs = deployer.deploy(target, stack, build, log=lambda m: None)
         yield target, stack, outputs
 
 
@@ -78,25 +83,32 @@ def test_functions_match_the_template_and_are_behind_live(deployed):
     assert esm["FunctionArn"].rsplit(":", 1)[1] in ("live", outputs["versions"][name])
 
 
-def test_the_http_api_routes_every_declared_event(deployed):
+def test_the_http_api_routes_the_contracts_operations(deployed):
     t, stack, outputs = deployed
     gw = t.client("apigatewayv2")
     routes = {r["RouteKey"]: r for r in gw.get_routes(ApiId=outputs["api_id"])["Items"]}
-    declared = {}
-    for r in stack.of_type("AWS::Serverless::Function"):
-        for ev in (r.props.get("Events") or {}).values():
-            if ev["Type"] == "HttpApi":
-                p = ev["Properties"]
-                key = "$default" if p["Path"] == "$default" else f"{p['Method']} {p['Path']}"
-                declared[key] = bool((p.get("Auth") or {}).get("Authorizer"))
-    assert set(routes) == set(declared)
-    for key, needs_auth in declared.items():
-        assert (routes[key].get("AuthorizationType") == "CUSTOM") is needs_auth, key
+    planned = {r.key: r for r in contract.routes(stack, stack.get("HttpApi"))}
+    assert set(routes) == set(planned) and "PUT /videos/{id}/upload" not in routes
+    integrations = {i["IntegrationId"]: i for i in gw.get_integrations(ApiId=outputs["api_id"])["Items"]}
+    for key, want in planned.items():
+        assert (routes[key].get("AuthorizationType") == "CUSTOM") is bool(want.authorizer), key
+        target = integrations[routes[key]["Target"].split("/", 1)[1]]["IntegrationUri"]
+        assert target.endswith(f":function:{stack.get(want.function).name}:live"), key
     assert [s["StageName"] for s in gw.get_stages(ApiId=outputs["api_id"])["Items"]] == ["prod"]
     rest = t.client("apigateway")
     version = next(x for x in rest.get_resources(restApiId=outputs["meta_api_id"])["items"] if x["path"] == "/version")
     integ = rest.get_integration(restApiId=outputs["meta_api_id"], resourceId=version["id"], httpMethod="GET")
     assert integ["type"] == "MOCK"
+
+
+def test_a_redeploy_keeps_the_api_and_rebuilds_its_routes(deployed, build):
+    t, stack, outputs = deployed
+    again = deployer.deploy(t, Stack(deployer.stack_params(), t.account(), t.region), build, log=lambda m: None)
+    assert again["api_id"] == outputs["api_id"]  # the same id, so the same URL
+    gw = t.client("apigatewayv2")
+    keys = [r["RouteKey"] for r in gw.get_routes(ApiId=again["api_id"])["Items"]]
+    assert sorted(keys) == sorted(r.key for r in contract.routes(stack, stack.get("HttpApi")))  # no duplicates
+    assert len(gw.get_integrations(ApiId=again["api_id"])["Items"]) == len(keys)
 
 
 def test_teardown_leaves_nothing(deployed):

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import yaml
 
+from serverless.deploy.contract import NOT_ON_THE_GATEWAY, contract_path
 from serverless.deploy.deployer import stack_params
 from serverless.deploy.stack import Stack
 
 OPENAPI = Path(__file__).resolve().parents[2] / "videocatalog" / "openapi.yaml"
-NOT_ON_THE_GATEWAY = {("PUT", "/videos/{id}/upload")}  # serverless uploads go straight to S3 (presigned PUT)
 
 
 def routes() -> dict[str, bool]:
@@ -36,6 +36,12 @@ def test_every_contract_operation_has_a_route_and_writes_need_the_authorizer():
             needs_auth = bool(op.get("security", doc.get("security")))
             assert declared[key] is needs_auth, key
     assert declared["ANY $default"] is False  # everything else: the contract's JSON 404/405
+
+
+def test_the_http_api_names_the_contract_it_is_built_from():
+    stack = Stack(stack_params(), "123456789012", "us-east-1")
+    assert contract_path(stack, stack.get("HttpApi")) == OPENAPI
+    assert NOT_ON_THE_GATEWAY == {("PUT", "/videos/{id}/upload")}  # serverless uploads go straight to S3
 
 
 def test_every_function_declares_memory_timeout_and_its_own_role():
