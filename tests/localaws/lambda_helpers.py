@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 import textwrap
+import time
 import zipfile
+
+import psutil
 
 
 def zip_of(files: dict[str, str]) -> bytes:
@@ -14,3 +17,16 @@ def zip_of(files: dict[str, str]) -> bytes:
         for name, text in files.items():
             zf.writestr(name, textwrap.dedent(text))
     return buf.getvalue()
+
+
+def gone(pid: int, timeout: float = 3.0) -> bool:
+    """True once the process has exited (a zombie counts: it runs no more), within the timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                return True
+        except psutil.NoSuchProcess:
+            return True
+        time.sleep(0.05)
+    return False

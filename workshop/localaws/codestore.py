@@ -11,6 +11,10 @@ from pathlib import Path
 from .moto_state import FunctionSpec
 
 
+class CodeUnavailable(Exception):
+    """A deployment package or layer could not be unpacked (Lambda's InvalidZipFileException)."""
+
+
 class CodeStore:
     """Per-version task roots under state_dir/code, unpacked on first use."""
 
@@ -21,19 +25,29 @@ class CodeStore:
     def paths(self, spec: FunctionSpec) -> tuple[Path, list[Path]]:
         """(task root, layer python paths) for the spec, unpacking if needed."""
         base = self.root / spec.name / f"{spec.version.strip('$')}-{spec.code_sha[:16] or 'nocode'}"
-        with self._lock:
-            if not (base / ".complete").exists():
-                self._unpack(base, spec)
+        if not (base / ".complete").exists():  # checked without the lock first: warm invokes never wait here
+            with self._lock:
+                if not (base / ".complete").exists():
+                    self._unpack_safely(base, spec)
         layers = sorted(p for p in (base / "opt").glob("*") if p.is_dir())
         # Layers are extracted under /opt; Python layers put packages in python/ (AWS convention).
         return base / "task", [p / "python" for p in layers] + layers
+
+    def _unpack_safely(self, base: Path, spec: FunctionSpec) -> None:
+        try:
+            self._unpack(base, spec)
+        except (ValueError, zipfile.BadZipFile, OSError) as exc:
+            shutil.rmtree(base, ignore_errors=True)
+            raise CodeUnavailable(f"Lambda could not unpack the code of {spec.name}:{spec.version}: {exc}") from exc
 
     def _unpack(self, base: Path, spec: FunctionSpec) -> None:
         shutil.rmtree(base, ignore_errors=True)
         (base / "task").mkdir(parents=True)
         if spec.code:
             _extract(spec.code, base / "task")
-        for i, (_arn, blob) in enumerate(spec.layers):
+        for i, (arn, blob) in enumerate(spec.layers):
+            if blob is None:
+                raise ValueError(f"layer version not found: {arn}")
             target = base / "opt" / f"{i:02d}"
             target.mkdir(parents=True)
             if blob:

@@ -34,6 +34,8 @@ class PlatformConfig:
     integration_timeout_s: float = field(default_factory=lambda: _float("WORKSHOP_APIGW_TIMEOUT", 29.0))
     gateway_payload_limit: int = 10 * 1024 * 1024
     sync_payload_limit: int = 6 * 1024 * 1024
+    # What a function may return; AWS's error message names 6291556 bytes (6 MB + 100).
+    response_payload_limit: int = 6 * 1024 * 1024 + 100
     async_payload_limit: int = 1024 * 1024
 
 

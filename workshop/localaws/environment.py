@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import fcntl
 import importlib.util
+import logging
 import os
 import shutil
 import signal
 import subprocess
 import sys
-import termios
 import threading
 import time
 import uuid
@@ -19,8 +18,10 @@ from pathlib import Path
 import psutil
 
 from .moto_state import FunctionSpec
+from .output import OutputPipe
 from .runtime_api import Invocation, RuntimeApi
 
+log = logging.getLogger(__name__)
 FALLBACK_RIC = Path(__file__).with_name("fallback_ric.py")
 HAS_AWSLAMBDARIC = importlib.util.find_spec("awslambdaric") is not None
 
@@ -55,20 +56,24 @@ class ExecutionEnvironment:
         self.busy, self.dead = True, False
         self.last_used = time.monotonic()
         self.init_ms = 0.0
-        self._lines: list[str] = []
-        self._partial = b""
-        self._lock = threading.Lock()
-        self._in_read = False
+        self.output: OutputPipe | None = None
+        self._life = threading.Lock()  # start() and kill() never interleave
+        self._killed = False
 
     def start(self, task_root: Path, layer_paths: list[Path]) -> None:
-        """Spawn the runtime client process (the start of INIT)."""
-        self.tmp.mkdir(parents=True, exist_ok=True)
-        self.api.start()
-        self._t0 = time.perf_counter()
-        self.proc = subprocess.Popen(
-            runtime_command(self.spec.handler, self.own_ric), cwd=task_root, env=self._env(task_root, layer_paths),
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-        threading.Thread(target=self._read_output, daemon=True).start()
+        """Spawn the runtime client process (the start of INIT); refused once the environment was killed."""
+        with self._life:
+            if self._killed:
+                raise RuntimeError("execution environment already stopped")
+            self.tmp.mkdir(parents=True, exist_ok=True)
+            self.api.start()
+            self._t0 = time.perf_counter()
+            self.proc = subprocess.Popen(
+                runtime_command(self.spec.handler, self.own_ric), cwd=task_root,
+                env=self._env(task_root, layer_paths), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT, start_new_session=True)
+            assert self.proc.stdout
+            self.output = OutputPipe(self.proc.stdout, f"env-output-{self.id[:8]}")
 
     def _env(self, task_root: Path, layer_paths: list[Path]) -> dict[str, str]:
         s = self.spec
@@ -120,43 +125,13 @@ class ExecutionEnvironment:
             if inv.started and time.perf_counter() - inv.started > timeout_s:
                 inv.finished = time.perf_counter()
                 return False
-        self._drain()
+        if self.output:
+            self.output.drain()  # output written just before the response may still sit in the pipe
         return True
-
-    def _read_output(self) -> None:
-        assert self.proc and self.proc.stdout
-        fd = self.proc.stdout.fileno()
-        while True:
-            self._in_read = True
-            chunk = os.read(fd, 65536)
-            self._in_read = False
-            if not chunk:
-                return
-            with self._lock:
-                data = self._partial + chunk
-                *lines, self._partial = data.split(b"\n")
-                self._lines.extend(x.decode("utf-8", "replace") for x in lines)
-
-    def _drain(self) -> None:
-        # Output written just before the response may still sit in the pipe: wait for the reader.
-        if not self.proc or not self.proc.stdout:
-            return
-        end = time.monotonic() + 0.05
-        buf = bytearray(4)
-        while time.monotonic() < end:
-            fcntl.ioctl(self.proc.stdout.fileno(), termios.FIONREAD, buf)
-            if int.from_bytes(buf, sys.byteorder) == 0 and self._in_read:
-                return
-            time.sleep(0.001)
 
     def take_lines(self) -> list[str]:
         """Function output captured since the last call."""
-        with self._lock:
-            lines, self._lines = self._lines, []
-            if self._partial:
-                lines.append(self._partial.decode("utf-8", "replace"))
-                self._partial = b""
-        return lines
+        return self.output.take_lines() if self.output else []
 
     def peak_memory_mb(self) -> int:
         """Peak resident memory of the runtime process (VmHWM, else current RSS), in MB."""
@@ -183,16 +158,19 @@ class ExecutionEnvironment:
         return total / (1024 * 1024)
 
     def kill(self) -> None:
-        """Stop the process group, the Runtime API and remove the environment's files."""
-        self.dead = True
-        if self.proc and self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        if self.proc:
-            self.proc.wait()
-            if self.proc.stdout:
-                self.proc.stdout.close()
-        self.api.stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
+        """Kill the whole process group (also after the runtime exited by itself: its children may live on),
+        wait for the output reader, stop the Runtime API and remove the environment's files."""
+        with self._life:
+            if self._killed:
+                return
+            self._killed = self.dead = True
+            if self.proc:
+                try:
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass  # the group is already empty
+                self.proc.wait()
+            if self.output and not self.output.join(timeout=2):
+                log.warning("environment %s: a process outside its group still holds its output", self.id)
+            self.api.stop()
+            shutil.rmtree(self.dir, ignore_errors=True)

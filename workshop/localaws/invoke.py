@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from .config import PlatformConfig
 from .environment import ExecutionEnvironment, InitFailed
 from .logs import InvocationRecord, LogSink, billed, end_line, report_line, start_line
-from .moto_state import FunctionSpec, resolve
+from .moto_state import FunctionSpec, resolve, split_name
 from .pool import EnvironmentPool
 from .runtime_api import Invocation
 
@@ -49,7 +49,11 @@ class InvokeService:
 
     def invoke(self, region: str, name: str, qualifier: str | None, payload: bytes,
                invocation_type: str = "RequestResponse", client_context: str | None = None) -> InvokeResult:
-        """Resolve the function (alias weights included) and run the event synchronously."""
+        """Resolve the function (alias weights included) and run the event synchronously.
+
+        The qualifier may also come inside the name (name:alias, or an alias or version ARN).
+        """
+        name, qualifier = split_name(name, qualifier)
         return self.run(resolve(region, name, qualifier), payload, invocation_type, client_context, qualifier)
 
     def run(self, spec: FunctionSpec, payload: bytes, invocation_type: str = "RequestResponse",
@@ -97,16 +101,23 @@ class InvokeService:
                                              f"{spec.ephemeral_mb} MB (ephemeral storage)"}
         if inv.error:
             return "error", inv.error
+        if inv.result is not None and len(inv.result) > self.cfg.response_payload_limit:
+            # Every path (Invoke, Event, gateway, event sources) gets this, as on AWS.
+            return "error", {"errorType": "Function.ResponseSizeTooLarge",
+                             "errorMessage": "Response payload size exceeded maximum allowed payload size "
+                                             f"({self.cfg.response_payload_limit} bytes)."}
         return "success", None
 
     def _finish(self, spec: FunctionSpec, env: ExecutionEnvironment, request_id: str, body: object,
                 duration_ms: float, init_ms: float | None, lines: list[str], status: str,
                 invocation_type: str) -> InvokeResult:
         error = body if isinstance(body, dict) else None
+        # A timed-out invocation is billed for the timeout, not for the time it took to notice it.
+        cap = spec.timeout * 1000 if status == "timeout" else None
         rec = InvocationRecord(
             request_id=request_id, function=spec.name, version=spec.version, env_id=env.id,
             log_stream=env.log_stream, timestamp=time.time(), duration_ms=round(duration_ms, 2),
-            billed_ms=billed(duration_ms), memory_mb=spec.memory_mb, max_memory_mb=env.peak_memory_mb(),
+            billed_ms=billed(duration_ms, cap), memory_mb=spec.memory_mb, max_memory_mb=env.peak_memory_mb(),
             init_ms=round(init_ms, 2) if init_ms is not None else None,
             billed_init_ms=billed(init_ms) if init_ms is not None else 0, status=status,
             error_type=error.get("errorType") if error else None, invocation_type=invocation_type)

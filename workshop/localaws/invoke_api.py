@@ -10,9 +10,10 @@ from urllib.parse import unquote
 
 from werkzeug.wrappers import Request, Response
 
+from .codestore import CodeUnavailable
 from .config import default_region
-from .moto_state import FunctionNotFound, resolve
-from .pool import Throttled
+from .moto_state import FunctionNotFound, resolve, split_name
+from .pool import ShuttingDown, Throttled
 
 if TYPE_CHECKING:
     from .async_invoke import AsyncInvoker
@@ -42,7 +43,10 @@ class InvokeApi:
 
     def __call__(self, request: Request) -> Response:
         name = unquote(INVOKE_PATH.match(request.path).group(1))  # type: ignore[union-attr]
-        qualifier = request.args.get("Qualifier")
+        name, qualifier = split_name(name, request.args.get("Qualifier"))  # name:alias or an alias ARN
+        if request.args.get("Qualifier") not in (None, qualifier):
+            return aws_error(400, "InvalidParameterValueException",
+                             "The derived qualifier from the function name does not match the specified qualifier.")
         kind = request.headers.get("X-Amz-Invocation-Type", "RequestResponse")
         payload = request.get_data()
         region = region_of(request)
@@ -62,6 +66,10 @@ class InvokeApi:
             return aws_error(404, "ResourceNotFoundException", f"Function not found: {exc}")
         except Throttled as exc:
             return aws_error(429, "TooManyRequestsException", "Rate Exceeded.", Reason=exc.reason)
+        except CodeUnavailable as exc:
+            return aws_error(502, "InvalidZipFileException", str(exc))
+        except ShuttingDown as exc:
+            return aws_error(503, "ServiceException", str(exc))
 
     def _event(self, region: str, name: str, qualifier: str | None, payload: bytes) -> Response:
         if len(payload) > self.service.cfg.async_payload_limit:
@@ -80,6 +88,4 @@ class InvokeApi:
             headers["X-Amz-Function-Error"] = result.function_error
         if request.headers.get("X-Amz-Log-Type") == "Tail":
             headers["X-Amz-Log-Result"] = base64.b64encode(result.log_tail().encode()).decode()
-        if len(result.payload) > self.service.cfg.sync_payload_limit:
-            return aws_error(502, "ResponseSizeTooLargeException", "Response payload size exceeded maximum allowed")
         return Response(result.payload, 200, headers, content_type="application/json")

@@ -50,6 +50,7 @@ class LocalAws:
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self.cfg = config or PlatformConfig()
         self._stops: list[Callable[[], Any]] = []
+        self._stop_front: Callable[[], Any] | None = None
         try:
             self.front = Front(DomainDispatcherApplication(create_backend_app))
             self._server = make_server("127.0.0.1", port or 0, self.front, threaded=True,
@@ -59,7 +60,7 @@ class LocalAws:
             self.endpoint = f"http://127.0.0.1:{self.port}"
             thread = threading.Thread(target=self._server.serve_forever, name="localaws-front", daemon=True)
             thread.start()
-            self._stops.append(lambda: (self._server.shutdown(), self._server.server_close(), thread.join(5)))
+            self._stop_front = lambda: (self._server.shutdown(), self._server.server_close(), thread.join(5))
             if reset and not _active:
                 urllib.request.urlopen(urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST"))
             self._start_platform()
@@ -90,6 +91,9 @@ class LocalAws:
         self._stops.append(self.events.stop)
         self.schedules = Scheduler(self, self.cfg.schedule_time_scale)
         self._stops.append(self.schedules.stop)
+        # Stopping goes newest first: the environments die first (shutdown is idempotent), so invocations in
+        # flight end at once and pollers and async workers can be joined; later ones get ShuttingDown.
+        self._stops.append(self.pool.shutdown)
 
     def gateway_url(self, api_id: str, stage: str | None = None) -> str:
         """Base URL of a deployed API (HTTP API or REST API); no stage means the $default stage."""
@@ -106,7 +110,14 @@ class LocalAws:
                 "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
 
     def stop(self) -> None:
-        """Stop everything this instance started, newest first; safe to call twice."""
+        """Stop everything this instance started; safe to call twice.
+
+        The HTTP front goes first, so no request can start an environment once the pool is shut;
+        then the platform, newest first.
+        """
+        if self._stop_front is not None:
+            self._stops.append(self._stop_front)
+            self._stop_front = None
         while self._stops:
             stop = self._stops.pop()
             try:

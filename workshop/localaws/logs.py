@@ -34,9 +34,10 @@ class InvocationRecord:
     invocation_type: str
 
 
-def billed(ms: float) -> int:
-    """Lambda bills in 1 ms steps, rounding up."""
-    return max(1, math.ceil(ms))
+def billed(ms: float, cap_ms: int | None = None) -> int:
+    """Lambda bills in 1 ms steps, rounding up (never beyond cap_ms: a timeout bills the timeout)."""
+    steps = max(1, math.ceil(ms))
+    return min(steps, cap_ms) if cap_ms is not None else steps
 
 
 def start_line(request_id: str, version: str) -> str:

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from .moto_state import resolve
 from .schedules import patch_rule_targets
 
 _installed = False
@@ -31,7 +30,7 @@ def _platform() -> Any:
 def _submit(platform: Any, region: str, function_arn: str, event: Any) -> None:
     # The S3 write or SNS publish that triggered this must succeed even if the function is gone.
     try:
-        platform.async_invoker.submit(resolve(region, function_arn), json.dumps(event).encode())
+        platform.async_invoker.submit_to(region, function_arn, json.dumps(event).encode())
     except Exception:
         log.exception("could not deliver an event to %s", function_arn)
 

@@ -11,6 +11,8 @@ from .config import ACCOUNT_ID
 
 # moto does not store DeadLetterConfig; the front records it here as requests pass through.
 _dead_letters: dict[str, str] = {}
+# moto pins a mapping on an alias to the alias's version; the front records the FunctionName asked for.
+_mapping_targets: dict[str, str] = {}
 _lock = threading.Lock()
 
 
@@ -34,7 +36,7 @@ class FunctionSpec:
     env: dict[str, str]
     code: bytes = field(repr=False)
     code_sha: str
-    layers: tuple[tuple[str, bytes], ...] = field(repr=False)
+    layers: tuple[tuple[str, bytes | None], ...] = field(repr=False)
     reserved_concurrency: int | None
     last_modified: str
     dead_letter_arn: str | None
@@ -73,6 +75,27 @@ def record_dead_letter(name: str, target_arn: str | None) -> None:
             _dead_letters.pop(name, None)
 
 
+def record_mapping_target(uuid: str, function_name: str | None) -> None:
+    """Remember the FunctionName (maybe alias-qualified) an event source mapping was created or updated with."""
+    with _lock:
+        if function_name:
+            _mapping_targets[uuid] = function_name
+        else:
+            _mapping_targets.pop(uuid, None)
+
+
+def mapping_target(esm: Any) -> str:
+    """What a mapping invokes: the name or ARN it was given (an alias keeps routing), else moto's ARN."""
+    with _lock:
+        return _mapping_targets.get(esm.uuid, esm.function_arn)
+
+
+def reserved_total(region: str) -> int:
+    """Sum of the reserved concurrency of every function in the region (taken out of the account pool)."""
+    groups = list(lambda_backend(region)._lambdas._functions.values())
+    return sum(int(g["latest"].reserved_concurrency or 0) for g in groups if g.get("latest") is not None)
+
+
 def pick_version(region: str, name: str, qualifier: str | None) -> str | None:
     """Resolve an alias to one version, honouring AdditionalVersionWeights; versions pass through."""
     if qualifier is None or qualifier == "$LATEST" or qualifier.isdigit():
@@ -108,10 +131,10 @@ def _spec(region: str, fn: Any, version: str) -> FunctionSpec:
     layers = []
     for layer in fn.layers:
         lv = backend.layers_versions_by_arn(layer["Arn"])
-        layers.append((layer["Arn"], lv.code_bytes if lv else b""))
+        layers.append((layer["Arn"], (lv.code_bytes or b"") if lv else None))  # None: the layer is gone
     invoke_cfg = fn.event_invoke_config[0].config if fn.event_invoke_config else {}
     dest = invoke_cfg.get("DestinationConfig") or {}
-    reserved = fn.reserved_concurrency
+    reserved = backend.get_function(fn.function_name).reserved_concurrency  # per function, not per version
     return FunctionSpec(
         name=fn.function_name,
         arn=f"arn:aws:lambda:{region}:{ACCOUNT_ID}:function:{fn.function_name}",

@@ -9,7 +9,7 @@ from pathlib import Path
 from .codestore import CodeStore
 from .config import PlatformConfig
 from .environment import ExecutionEnvironment
-from .moto_state import FunctionSpec
+from .moto_state import FunctionSpec, reserved_total
 
 
 class Throttled(Exception):
@@ -18,6 +18,10 @@ class Throttled(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__("Rate Exceeded.")
         self.reason = reason
+
+
+class ShuttingDown(Exception):
+    """The platform is stopping: no environment is handed out any more."""
 
 
 class EnvironmentPool:
@@ -34,14 +38,26 @@ class EnvironmentPool:
         self._reaper = threading.Thread(target=self._reap_loop, daemon=True)
         self._reaper.start()
 
+    @property
+    def stopping(self) -> bool:
+        """True once shutdown() has begun."""
+        return self._stopping.is_set()
+
     def acquire(self, spec: FunctionSpec) -> tuple[ExecutionEnvironment, bool]:
-        """A warm environment for the spec, or a freshly started one (cold=True); may raise Throttled."""
+        """A warm environment for the spec, or a freshly started one (cold=True).
+
+        May raise Throttled, ShuttingDown, or CodeUnavailable (before any environment exists).
+        """
+        code = self.codes.paths(spec)  # unpacked once per version; a bad package fails here
+        reserved = reserved_total(spec.region) if spec.reserved_concurrency is None else 0
         with self._lock:
+            if self._stopping.is_set():
+                raise ShuttingDown("the local Lambda platform is stopping")
             envs = self._envs.setdefault(spec.name, [])
             stale = [e for e in envs if not e.busy and e.spec.version == spec.version and e.spec.key != spec.key]
             for env in stale:
                 envs.remove(env)
-            self._check_limits(spec, envs)  # a warm env also takes one unit of concurrency
+            self._check_limits(spec, envs, reserved)  # a warm env also takes one unit of concurrency
             warm = next((e for e in reversed(envs) if not e.busy and e.spec.key == spec.key), None)
             if warm:
                 warm.busy = True
@@ -54,21 +70,24 @@ class EnvironmentPool:
         if warm.proc is not None:
             return warm, False
         try:
-            warm.start(*self.codes.paths(spec))
-        except Exception:
+            warm.start(*code)
+        except Exception as exc:
             self.release(warm, healthy=False)
+            if self._stopping.is_set():  # shutdown() killed it while it started
+                raise ShuttingDown("the local Lambda platform is stopping") from exc
             raise
         return warm, True
 
-    def _check_limits(self, spec: FunctionSpec, envs: list[ExecutionEnvironment]) -> None:
+    def _check_limits(self, spec: FunctionSpec, envs: list[ExecutionEnvironment], reserved: int) -> None:
         if spec.reserved_concurrency is not None:
             # Reserved concurrency is both a guarantee and a cap for the function.
             if sum(e.busy for e in envs) >= spec.reserved_concurrency:
                 self.throttles += 1
                 raise Throttled("ReservedFunctionConcurrentInvocationLimitExceeded")
             return
+        # Functions without a reservation share what the reservations leave of the account's limit.
         unreserved = sum(e.busy for lst in self._envs.values() for e in lst if e.spec.reserved_concurrency is None)
-        if unreserved >= self.cfg.concurrency_limit:
+        if unreserved >= self.cfg.concurrency_limit - reserved:
             self.throttles += 1
             raise Throttled("ConcurrentInvocationLimitExceeded")
 

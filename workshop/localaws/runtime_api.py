@@ -49,7 +49,8 @@ class RuntimeApi:
         self._server = _QuietServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         # A short poll interval keeps shutdown() quick when many environments are reclaimed at once.
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True,
+                                        name=f"runtime-api-{self._server.server_port}")
 
     @property
     def address(self) -> str:
@@ -62,9 +63,11 @@ class RuntimeApi:
         self._thread.start()
 
     def stop(self) -> None:
-        """Unblock a waiting /next and close the socket."""
+        """Unblock a waiting /next and close the socket (also when serving never started)."""
         self.jobs.put(None)
-        self._server.shutdown()
+        if self._thread.is_alive():
+            # shutdown() waits for serve_forever to notice; without a serving thread it would wait forever.
+            self._server.shutdown()
         self._server.server_close()
 
     # -- called by the HTTP handler --

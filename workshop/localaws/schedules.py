@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .config import ACCOUNT_ID, default_region
-from .moto_state import resolve
 
 log = logging.getLogger(__name__)
 RATE = re.compile(r"^rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)$")
@@ -48,7 +47,7 @@ def patch_rule_targets(platform_of: Callable[[], Any]) -> None:
         for target in lambdas:
             try:
                 payload = json.dumps(target_event(target, original_event)).encode()
-                platform.async_invoker.submit(resolve(target["Arn"].split(":")[3], target["Arn"]), payload)
+                platform.async_invoker.submit_to(target["Arn"].split(":")[3], target["Arn"], payload)
             except Exception:  # put_events succeeds even when a target function is gone
                 log.exception("could not deliver an event to %s", target["Arn"])
         others = copy.copy(self)
@@ -102,7 +101,7 @@ class Scheduler:
         for target in rule.targets:
             if ":lambda:" in target.get("Arn", ""):
                 payload = json.dumps(target_event(target, event)).encode()
-                self.platform.async_invoker.submit(resolve(target["Arn"].split(":")[3], target["Arn"]), payload)
+                self.platform.async_invoker.submit_to(target["Arn"].split(":")[3], target["Arn"], payload)
                 count += 1
         return count
 

@@ -7,8 +7,8 @@ import logging
 import threading
 from typing import Any
 
-from .moto_state import resolve
-from .pool import Throttled
+from .moto_state import mapping_target
+from .pool import ShuttingDown, Throttled
 
 log = logging.getLogger(__name__)
 
@@ -74,9 +74,10 @@ class SqsPoller:
             return False
         event = {"Records": [sqs_record(m, arn, self.region) for m in batch]}
         try:
-            result = self.platform.invoker.run(resolve(self.region, self.esm.function_arn),
-                                               json.dumps(event).encode())
-        except Throttled:
+            # Resolved per batch: a mapping on an alias follows the alias (and its weights).
+            result = self.platform.invoker.invoke(self.region, mapping_target(self.esm), None,
+                                                  json.dumps(event).encode())
+        except (Throttled, ShuttingDown):
             return False  # the messages reappear after their visibility timeout
         if result.function_error:
             return True  # whole batch fails: visible again later, moto's redrive counts receives

@@ -11,8 +11,8 @@ import logging
 import threading
 from typing import Any
 
-from .moto_state import resolve
-from .pool import Throttled
+from .moto_state import mapping_target
+from .pool import ShuttingDown, Throttled
 
 log = logging.getLogger(__name__)
 
@@ -104,9 +104,10 @@ class StreamPoller:
         shape = kinesis_record if self.kind == "kinesis" else dynamodb_record
         event = {"Records": [shape(r, shard_id, self.esm.event_source_arn, self.region) for r in batch]}
         try:
-            result = self.platform.invoker.run(resolve(self.region, self.esm.function_arn),
-                                               json.dumps(event).encode())
-        except Throttled:
+            # Resolved per batch: a mapping on an alias follows the alias (and its weights).
+            result = self.platform.invoker.invoke(self.region, mapping_target(self.esm), None,
+                                                  json.dumps(event).encode())
+        except (Throttled, ShuttingDown):
             return False
         return not result.function_error
 
