@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import select
 import sys
 import termios
 import threading
@@ -12,14 +13,19 @@ from typing import IO
 
 
 class OutputPipe:
-    """Reads a process's output pipe until EOF (then closes it); lines are taken per invocation."""
+    """Reads a process's output pipe until EOF (then closes it); lines are taken per invocation.
+
+    The reader reads only when the pipe is readable, and reads and splits under one lock: so whoever
+    holds the lock and finds the pipe empty knows every byte written so far is in `_lines`. (A flag set
+    around a blocking read cannot tell "blocked, nothing pending" from "read returned, not yet split";
+    on a loaded machine that window lost the output written just before a response.)
+    """
 
     def __init__(self, stream: IO[bytes], name: str) -> None:
         self._stream, self._fd = stream, stream.fileno()
         self._lines: list[str] = []
         self._partial = b""
         self._lock = threading.Lock()
-        self._in_read = False
         self._closed = False
         self._thread = threading.Thread(target=self._read, name=name, daemon=True)
         self._thread.start()
@@ -27,12 +33,13 @@ class OutputPipe:
     def _read(self) -> None:
         try:
             while True:
-                self._in_read = True
-                chunk = os.read(self._fd, 65536)
-                self._in_read = False
-                if not chunk:
-                    return
+                readable, _, _ = select.select([self._fd], [], [], 0.5)
+                if not readable:
+                    continue
                 with self._lock:
+                    chunk = os.read(self._fd, 65536)  # readable: returns at once (b"" at EOF)
+                    if not chunk:
+                        return
                     *lines, self._partial = (self._partial + chunk).split(b"\n")
                     self._lines.extend(x.decode("utf-8", "replace") for x in lines)
         finally:
@@ -41,17 +48,17 @@ class OutputPipe:
                 self._closed = True
                 self._stream.close()
 
-    def drain(self) -> None:
-        """Wait (at most 50 ms) until output written before the response has been read."""
-        end = time.monotonic() + 0.05
+    def drain(self, timeout_s: float = 2.0) -> None:
+        """Wait until output written before the response has been read (at most `timeout_s`)."""
+        end = time.monotonic() + timeout_s
         buf = bytearray(4)
         while time.monotonic() < end:
             with self._lock:
                 if self._closed:
                     return
                 fcntl.ioctl(self._fd, termios.FIONREAD, buf)
-            if int.from_bytes(buf, sys.byteorder) == 0 and self._in_read:
-                return
+                if int.from_bytes(buf, sys.byteorder) == 0:
+                    return
             time.sleep(0.001)
 
     def take_lines(self) -> list[str]:
