@@ -35,6 +35,10 @@ _HOOKED = {"done": False}
 
 def quick() -> bool:
     """True in quick mode (WORKSHOP_QUICK=1): smaller loads, shorter runs."""
+    return _quick_mode()
+
+
+def _quick_mode() -> bool:  # also reachable where a parameter named `quick` hides the function
     return os.environ.get("WORKSHOP_QUICK", "").strip().lower() in ("1", "true", "yes", "on")
 
 
@@ -207,11 +211,15 @@ class _Bench:
 
 
 def bench(out: Path, archs_: list[str] | None = None, backend: str | None = "process",
-          timeout_s: float = 1800) -> str:
-    """Run `workshop bench --quick` (quick unless WORKSHOP_QUICK=0) as a tracked process; returns what it printed."""
+          timeout_s: float = 1800, quick: bool | None = None) -> str:
+    """Run `workshop bench` as a tracked process; returns what it printed.
+
+    `quick=True` adds `--quick` (shorter loads), `quick=False` runs the full bench (far longer; raise
+    `timeout_s`), and None follows quick mode: `--quick` only when WORKSHOP_QUICK=1 (see `quick()`).
+    """
     procs.stop("lab-bench", "bench", timeout_s=120)  # a previous run's, if the kernel died under it
     argv = [sys.executable, "-m", "workshop", "bench", "--out", str(out)]
-    argv += ["--quick"] if quick() else []
+    argv += ["--quick"] if (_quick_mode() if quick is None else quick) else []
     argv += ["--archs", ",".join(archs_)] if archs_ else []
     argv += ["--backend", backend] if backend else []
     log = procs.run_dir("lab-bench") / "bench.log"

@@ -40,6 +40,25 @@ def test_quick_mode_reads_the_environment(monkeypatch):
     assert not lab.quick() and lab.choose("small", "big") == "big"
 
 
+@pytest.mark.parametrize(("quick_env", "quick", "expected"), [
+    ("1", None, True), ("", None, False), ("", True, True), ("1", False, False)])
+def test_bench_is_quick_when_asked_or_in_quick_mode(quick_env, quick, expected, monkeypatch, tmp_path):
+    monkeypatch.setenv("WORKSHOP_STATE_DIR", str(tmp_path))
+    monkeypatch.setenv("WORKSHOP_QUICK", quick_env)
+    started = []
+
+    def fake_start(arch, name, argv, **kwargs):
+        started.append(argv)
+        (procs.run_dir(arch) / f"{name}.log").write_text("bench done")
+        return 0
+
+    monkeypatch.setattr(procs, "start", fake_start)
+    monkeypatch.setattr(procs, "alive", lambda pid: False)
+    monkeypatch.setattr(procs, "stop", lambda *args, **kwargs: None)
+    assert lab.bench(tmp_path / "out", quick=quick) == "bench done"
+    assert ("--quick" in started[0]) is expected
+
+
 def test_percentiles_nearest_rank():
     assert lab.percentiles([float(i) for i in range(1, 101)]) == {"p50": 50.0, "p95": 95.0, "p99": 99.0}
 
