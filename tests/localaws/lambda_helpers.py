@@ -30,3 +30,22 @@ def gone(pid: int, timeout: float = 3.0) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+def queue(client, name: str):
+    """A new SQS queue on the local AWS: its client, URL and ARN."""
+    sqs = client("sqs")
+    url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    return sqs, url, arn
+
+
+def receive(sqs, url: str, timeout: float = 15.0) -> list:
+    """The messages waiting in a queue, polled until some arrive (AssertionError when none do in time)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        msgs = sqs.receive_message(QueueUrl=url, MessageAttributeNames=["All"], MaxNumberOfMessages=10)
+        if msgs.get("Messages"):
+            return msgs["Messages"]
+        time.sleep(0.1)
+    raise AssertionError("no message arrived")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import time
 
+from lambda_helpers import queue, receive
+
 FAIL = """
 import json
 def handler(event, context):
@@ -23,21 +25,6 @@ def handler(event, context):
 """
 
 
-def queue(client, name):
-    sqs = client("sqs")
-    url = sqs.create_queue(QueueName=name)["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    return sqs, url, arn
-
-
-def receive(sqs, url, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        msgs = sqs.receive_message(QueueUrl=url, MessageAttributeNames=["All"], MaxNumberOfMessages=10)
-        if msgs.get("Messages"):
-            return msgs["Messages"]
-        time.sleep(0.1)
-    raise AssertionError("no message arrived")
 
 
 def test_event_invoke_is_queued_and_runs(client, deploy, seen):
