@@ -7,7 +7,7 @@ import html
 import json
 from pathlib import Path
 
-from .report_text import COORDINATED_OMISSION, NOISE, open_loop_rows, summary_rows, warnings
+from .report_text import COORDINATED_OMISSION, ERRORS, NOISE, error_rows, open_loop_rows, summary_rows, warnings
 
 CSS = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}table{border-collapse:collapse;"
        "margin:.5em 0}td,th{border:1px solid #ccc;padding:3px 8px;font-size:13px;text-align:right}"
@@ -101,6 +101,8 @@ def build(out: Path) -> Path:
              "".join(f'<p class="warn">{html.escape(w)}</p>' for w in warnings(bench)),
              "<h2>Summary</h2>", table(summary_rows(bench)),
              f"<p>Not measured: {html.escape(json.dumps(skipped)) if skipped else 'none'}.</p>",
+             "<h3>Errors by kind</h3>", f"<p>{html.escape(ERRORS)}</p>",
+             table(error_rows(out, list(bench.get("archs", {})))),
              "<h2>Latency and throughput</h2>", by_kind("latency", "throughput", "resources"),
              "<h2>Is the harness the limit?</h2>",
              _harness(sat), by_kind("saturation"),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 COORDINATED_OMISSION = (
     "Closed-loop load (a fixed number of users, each waiting for its answer before the next request) hides "
     "stalls: while the system is stuck, the users are stuck too and send nothing, so the slow period produces "
@@ -9,6 +12,11 @@ COORDINATED_OMISSION = (
     "see. This is coordinated omission. The open-loop shape (`--shape open`, ArrivalUser) starts requests on a "
     "fixed schedule whatever the response times, and counts requests it had to drop rather than queueing them, "
     "so its percentiles include the waiting. Use it to check any latency figure taken with the closed-loop shapes.")
+
+ERRORS = ("Every failed request of the steady and open-loop loads, by kind, from Locust's failure log. A 429 from "
+          "serverless is a Lambda throttle: the local account runs at most WORKSHOP_LAMBDA_CONCURRENCY environments "
+          "(default 10, a new AWS account's limit), and functions without a reservation share that limit minus what "
+          "the others reserve (the render function reserves 3), so a burst of cold starts can exceed it.")
 
 NOISE = ("Machines here are shared and noisy: compare architectures within this one run and quote the ratios; "
          "absolute numbers hold only for the machine that made them (see the metadata).")
@@ -101,3 +109,16 @@ def _fmt(value) -> str:
     if isinstance(value, float):
         return f"{value:.4f}" if value < 1 else f"{value:.1f}"
     return "-" if value is None else str(value)
+
+
+def error_rows(out: Path, archs: list[str]) -> list[dict]:
+    """Failed requests of each architecture's steady (`load`) and open-loop (`open`) runs, by endpoint and error."""
+    rows = []
+    for arch in archs:
+        for run in ("load", "open"):
+            path = out / arch / run / "locust_failures.csv"
+            if path.exists():
+                with path.open(newline="") as fh:
+                    rows += [{"arch": arch, "run": run, "endpoint": r["Name"], "error": r["Error"],
+                              "occurrences": int(r["Occurrences"])} for r in csv.DictReader(fh)]
+    return rows

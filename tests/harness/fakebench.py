@@ -38,6 +38,8 @@ def locust_files(folder: Path, rps: float, p99: float, fails_from: int = 99) -> 
             rows.append([T0 + s, 5, "", name, rps * share, failures * share, *pct,
                          int(s * rps * share), int(failures * share), pct[0], 9, 1, p99, 900])
     _csv(folder / "locust_stats_history.csv", HISTORY, rows)
+    _csv(folder / "locust_failures.csv", ["Method", "Name", "Error", "Occurrences"],
+         [["GET", "GET /videos/{id}", "LocustBadStatusCode(code=429)", 6]])
 
 
 def resources(folder: Path, locust_cpu: float) -> None:

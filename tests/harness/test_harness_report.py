@@ -61,3 +61,11 @@ def test_lambda_study_chart_from_the_agreed_columns(tmp_path):
     (study / "lambda_study.csv").write_text("\n".join(rows) + "\n")
     png = charts.lambda_study(tmp_path, tmp_path / "study.png")
     assert png and png.read_bytes().startswith(b"\x89PNG")
+
+
+def test_report_lists_failed_requests_by_kind(tmp_path):
+    html = build(tmp_path)
+    section = html.split("<h3>Errors by kind</h3>", 1)[1].split("<h2>", 1)[0]
+    assert "Lambda throttle" in section
+    assert "<td>monolith</td><td>load</td><td>GET /videos/{id}</td><td>LocustBadStatusCode(code=429)</td><td>6</td>" \
+        in section
