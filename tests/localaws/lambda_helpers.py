@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import io
+import json
 import textwrap
+import threading
 import time
 import zipfile
 
 import psutil
+
+SLEEPY = """
+import os, time
+def handler(event, context):
+    time.sleep(event.get("sleep", 0))
+    return {"pid": os.getpid()}
+"""  # a handler that sleeps `sleep` seconds and answers with its environment's pid
 
 
 def zip_of(files: dict[str, str]) -> bytes:
@@ -49,3 +58,22 @@ def receive(sqs, url: str, timeout: float = 15.0) -> list:
             return msgs["Messages"]
         time.sleep(0.1)
     raise AssertionError("no message arrived")
+
+
+def invoke_together(lam, names: list[str], sleep: float) -> dict[str, list[object]]:
+    """Invoke SLEEPY functions `names` all at once (a thread each); per name, each answer's pid or throttle reason."""
+    results: dict[str, list[object]] = {name: [] for name in names}
+
+    def one(name: str) -> None:
+        try:
+            resp = lam.invoke(FunctionName=name, Payload=json.dumps({"sleep": sleep}).encode())
+            results[name].append(json.loads(resp["Payload"].read())["pid"])
+        except lam.exceptions.TooManyRequestsException as exc:
+            results[name].append(exc.response["Reason"])
+
+    threads = [threading.Thread(target=one, args=(name,)) for name in names]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results

@@ -3,17 +3,9 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 
-from lambda_helpers import gone, zip_of
-
-SLEEPY = """
-import os, time
-def handler(event, context):
-    time.sleep(event.get("sleep", 0))
-    return {"pid": os.getpid()}
-"""
+from lambda_helpers import SLEEPY, gone, invoke_together, zip_of
 
 
 def call(lam, name, payload=None, **kw):
@@ -38,29 +30,12 @@ def test_timeout_kills_the_environment(client, deploy, aws, seen):
     assert any(m.startswith("REPORT") and "Status: error\tError Type: Sandbox.Timedout" in m for m in messages)
 
 
-def burst(lam, name, n, sleep):
-    results: list[object] = []
-
-    def one() -> None:
-        try:
-            results.append(call(lam, name, {"sleep": sleep})[1]["pid"])
-        except lam.exceptions.TooManyRequestsException as exc:
-            results.append(exc.response["Reason"])
-
-    threads = [threading.Thread(target=one) for _ in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
-
-
 def test_reserved_concurrency_scales_out_then_throttles(client, deploy, aws):
     lam = client("lambda")
     name = deploy(SLEEPY, Timeout=10)
     lam.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=2)
     try:
-        results = burst(lam, name, 4, 1.5)
+        results = invoke_together(lam, [name] * 4, 1.5)[name]
     finally:  # a reservation comes out of the account pool the other tests use
         lam.delete_function_concurrency(FunctionName=name)
     pids = [r for r in results if isinstance(r, int)]
@@ -74,7 +49,7 @@ def test_platform_wide_limit_throttles(client, deploy, aws):
     old = aws.cfg.concurrency_limit
     aws.cfg.concurrency_limit = 1
     try:
-        results = burst(lam, name, 3, 1.0)
+        results = invoke_together(lam, [name] * 3, 1.0)[name]
     finally:
         aws.cfg.concurrency_limit = old
     assert sum(isinstance(r, int) for r in results) == 1

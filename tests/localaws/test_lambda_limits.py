@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
+
+from lambda_helpers import SLEEPY, invoke_together
 
 from workshop.localaws.logs import billed
 
-SLEEPY = """
-import os, time
-def handler(event, context):
-    time.sleep(event.get("sleep", 0))
-    return {"pid": os.getpid()}
-"""
 BIG = """
 def handler(event, context):
     return "x" * (7 * 1024 * 1024)
@@ -47,24 +42,6 @@ def test_oversized_response_is_a_function_error_on_every_path(client, deploy, aw
     assert len(aws.pool.environments(name)) == 1  # the function itself was fine: its environment stays
 
 
-def burst(lam, names):
-    results: dict[str, list[object]] = {name: [] for name in names}
-
-    def one(name: str) -> None:
-        try:
-            resp = lam.invoke(FunctionName=name, Payload=b'{"sleep": 1.5}')
-            results[name].append(json.loads(resp["Payload"].read())["pid"])
-        except lam.exceptions.TooManyRequestsException as exc:
-            results[name].append(exc.response["Reason"])
-
-    threads = [threading.Thread(target=one, args=(name,)) for name in names]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
-
-
 def test_reservations_come_out_of_the_account_pool(client, deploy, aws):
     lam = client("lambda")
     reserved, free = deploy(SLEEPY, Timeout=10), deploy(SLEEPY, Timeout=10)
@@ -72,7 +49,7 @@ def test_reservations_come_out_of_the_account_pool(client, deploy, aws):
     old = aws.cfg.concurrency_limit
     aws.cfg.concurrency_limit = 3  # 3 - 2 reserved = 1 left for functions without a reservation
     try:
-        results = burst(lam, [free] * 3 + [reserved] * 2)
+        results = invoke_together(lam, [free] * 3 + [reserved] * 2, 1.5)
     finally:
         aws.cfg.concurrency_limit = old
         lam.delete_function_concurrency(FunctionName=reserved)

@@ -66,22 +66,22 @@ def split_name(name: str, qualifier: str | None) -> tuple[str, str | None]:
     return name, qualifier or None
 
 
+def _remember(store: dict[str, str], key: str, value: str | None) -> None:
+    with _lock:
+        if value:
+            store[key] = value
+        else:
+            store.pop(key, None)
+
+
 def record_dead_letter(name: str, target_arn: str | None) -> None:
     """Remember a function's DeadLetterConfig.TargetArn (empty clears it)."""
-    with _lock:
-        if target_arn:
-            _dead_letters[name] = target_arn
-        else:
-            _dead_letters.pop(name, None)
+    _remember(_dead_letters, name, target_arn)
 
 
 def record_mapping_target(uuid: str, function_name: str | None) -> None:
     """Remember the FunctionName (maybe alias-qualified) an event source mapping was created or updated with."""
-    with _lock:
-        if function_name:
-            _mapping_targets[uuid] = function_name
-        else:
-            _mapping_targets.pop(uuid, None)
+    _remember(_mapping_targets, uuid, function_name)
 
 
 def mapping_target(esm: Any) -> str:
