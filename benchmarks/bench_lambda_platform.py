@@ -23,7 +23,7 @@ import boto3
 import requests
 from botocore.config import Config
 
-from workshop.localaws import PlatformConfig, start_local_aws
+from localaws import PlatformConfig, start_local_aws
 
 HANDLER = "import time\ndef handler(event, context):\n    time.sleep(event.get('sleep', 0))\n    return {'ok': True}\n"
 

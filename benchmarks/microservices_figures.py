@@ -23,9 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from soa_vs_monolith import drive, seed  # noqa: E402  (the same client and seeding as the SOA figures)
 
 from videocatalog import testmedia  # noqa: E402
-from workshop import procs  # noqa: E402
-from workshop.archs import microservices, monolith  # noqa: E402
-from workshop.client import CatalogClient  # noqa: E402
+from workshop.archs import monolith  # noqa: E402
+from workshop.archs.microservices import arch as microservices  # noqa: E402
+from workshop.measure.client import CatalogClient  # noqa: E402
+from workshop.runtime import procs  # noqa: E402
 
 
 def isolate() -> None:

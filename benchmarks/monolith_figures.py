@@ -15,10 +15,10 @@ import tempfile
 from pathlib import Path
 
 from videocatalog import testmedia, transcode
-from workshop import metadata, seed
 from workshop.archs import monolith
-from workshop.client import CatalogClient, NotReady
-from workshop.loadrun import LoadParams, run_load
+from workshop.measure import metadata, seed
+from workshop.measure.client import CatalogClient, NotReady
+from workshop.measure.loadrun import LoadParams, run_load
 
 
 def saturation(url: str, users: int, seconds: int, folder: Path) -> dict:

@@ -27,9 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from soa_vs_monolith import drive, seed, server_cpu_s  # noqa: E402  (the same client as the other figures)
 
 from videocatalog import testmedia  # noqa: E402
-from workshop import procs  # noqa: E402
 from workshop.archs import load as load_arch  # noqa: E402
-from workshop.client import CatalogClient, NotReady  # noqa: E402
+from workshop.measure.client import CatalogClient, NotReady  # noqa: E402
+from workshop.runtime import procs  # noqa: E402
 
 
 def measure(arch: str, args: argparse.Namespace, clip: Path) -> dict:
@@ -68,7 +68,7 @@ def median_or_none(values: list[float]) -> float | None:
 
 def gateway_cold_warm(module, args: argparse.Namespace) -> dict:
     """Cold and warm latency of the list function through the gateway (from the cold-start study)."""
-    from workshop.archs.serverless_study import _gateway_rows, _lambda
+    from workshop.archs.serverless.study import _gateway_rows, _lambda
 
     info = module.info()
     rows = _gateway_rows(info, _lambda(info["endpoint"]), args.cold_samples, args.warm_samples)

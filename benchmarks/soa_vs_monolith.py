@@ -23,9 +23,9 @@ from statistics import quantiles
 import psutil
 import requests
 
-from workshop import procs
 from workshop.archs import load as load_arch
-from workshop.client import CatalogClient
+from workshop.measure.client import CatalogClient
+from workshop.runtime import procs
 
 ENDPOINTS = ("GET /videos", "GET /videos/{id}")
 

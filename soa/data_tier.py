@@ -12,6 +12,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from soa import settings
+from soa.leases import lease_blueprint
 from videocatalog import config
 from videocatalog.adapters.filesystem import FilesystemBlobStore
 from videocatalog.adapters.sqlite import Database, SqliteViewLog
@@ -20,9 +22,6 @@ from videocatalog.web import install_error_handlers
 from videocatalog.web.faults import install_faults
 from videocatalog.web.ports_api import blob_blueprint, repository_blueprint
 from videocatalog.web.ports_work import job_blueprint, view_blueprint
-
-from . import settings
-from .leases import lease_blueprint
 
 
 def create_app(root: str | None = None) -> Flask:

@@ -11,6 +11,8 @@ from typing import BinaryIO, cast
 
 from flask import Flask, current_app, request
 
+from soa import settings
+from soa.leases import HttpLeases
 from videocatalog import config
 from videocatalog.adapters.http_data import http_ports, page_json, parse_list_params
 from videocatalog.adapters.http_peer import Peer
@@ -21,9 +23,6 @@ from videocatalog.web import install_error_handlers
 from videocatalog.web.api import common
 from videocatalog.web.faults import install_faults
 from videocatalog.web.wire import body, drain, int_arg
-
-from . import settings
-from .leases import HttpLeases
 
 
 def _catalog() -> Catalog:

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from flask import Flask
 
+from soa import settings
+from soa.remote_catalog import RemoteCatalog
 from videocatalog.adapters.http_peer import Peer
 from videocatalog.web import install_error_handlers
 from videocatalog.web.api import register_api
 from videocatalog.web.faults import install_faults
-
-from . import settings
-from .remote_catalog import RemoteCatalog
 
 
 def create_app() -> Flask:

@@ -6,13 +6,12 @@ import logging
 import threading
 from typing import Any
 
+from soa import settings
 from videocatalog import pipeline
 from videocatalog.adapters.http_data import HttpJobQueue, http_ports
 from videocatalog.adapters.http_peer import Peer
 from videocatalog.errors import Unavailable
 from videocatalog.ports import Job, JobQueue
-
-from . import settings
 
 log = logging.getLogger("soa.worker")
 

@@ -6,8 +6,8 @@ import time
 
 import jwt
 
-from . import config
-from .errors import Unauthorized
+from videocatalog import config
+from videocatalog.errors import Unauthorized
 
 
 def make_token(subject: str = "workshop", ttl_s: int = 24 * 3600, secret: str | None = None) -> str:

@@ -6,10 +6,10 @@ import logging
 import tempfile
 from pathlib import Path
 
-from . import renditions, transcode
-from .model import Video
-from .ports import BlobStore, JobQueue, VideoRepository
-from .service import source_key
+from videocatalog import renditions, transcode
+from videocatalog.model import Video
+from videocatalog.ports import BlobStore, JobQueue, VideoRepository
+from videocatalog.service import source_key
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Protocol
 
-from .model import Rendition, Video
+from videocatalog.model import Rendition, Video
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, BinaryIO
 
-from . import config
-from .adapters.leases import MemoryLeases
-from .errors import Conflict, NotFound, PayloadTooLarge
-from .model import Source, Video, new_video_id
-from .ports import BlobStore, JobQueue, Leases, ListQuery, Page, VideoRepository, ViewLog
-from .validation import NewVideo
+from videocatalog import config
+from videocatalog.adapters.leases import MemoryLeases
+from videocatalog.errors import Conflict, NotFound, PayloadTooLarge
+from videocatalog.model import Source, Video, new_video_id
+from videocatalog.ports import BlobStore, JobQueue, Leases, ListQuery, Page, VideoRepository, ViewLog
+from videocatalog.validation import NewVideo
 
 log = logging.getLogger(__name__)
 TRENDING_WINDOW_S = 3600

@@ -10,9 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import ValidationError
-from .model import STATUSES
-from .ports import ListQuery
+from videocatalog.errors import ValidationError
+from videocatalog.model import STATUSES
+from videocatalog.ports import ListQuery
 
 TAG_RE = re.compile(r"[a-z0-9-]{1,50}")  # used with fullmatch: `$` would let a trailing newline in
 MAX_TITLE, MAX_DESCRIPTION, MAX_TAGS = 200, 5000, 20

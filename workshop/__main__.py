@@ -1,5 +1,5 @@
 """`python -m workshop` is the same as the `workshop` command."""
 
-from workshop.cli import main
+from workshop.cli.main import main
 
 raise SystemExit(main())

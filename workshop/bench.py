@@ -17,10 +17,12 @@ import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import archs, loadrun, metadata, procs, seed
-from .progress import log
-from .saturation import saturation
-from .scenarios import coldstart, rollback
+from workshop import archs
+from workshop.measure import loadrun, metadata, seed
+from workshop.measure.saturation import saturation
+from workshop.runtime import procs
+from workshop.runtime.progress import log
+from workshop.scenarios import coldstart, rollback
 
 
 @dataclass
@@ -99,7 +101,7 @@ def run_arch(name: str, cfg: BenchConfig) -> dict:
         log(f"{name}: cold start x{cfg.coldstart_repeats}")
         result["coldstart"] = coldstart.run(module, name, folder / "coldstart", cfg.coldstart_repeats, cfg.quick,
                                             result["seed"]["video_ids"][0])
-        from .costrun import lambda_usages  # the serverless billing records, when the arch has them
+        from workshop.cost.usage import lambda_usages  # the serverless billing records, when the arch has them
 
         result.update(lambda_usages(module, result))
         result["status"], result["stage"] = "ok", "done"
@@ -122,7 +124,9 @@ def run_arch(name: str, cfg: BenchConfig) -> dict:
 
 def run_bench(cfg: BenchConfig, skipped: dict[str, str] | None = None) -> dict:
     """Run every requested architecture, then the cost model, charts and report; returns bench.json's content."""
-    from . import charts, costrun, report
+    from workshop.cost import usage as costrun
+    from workshop.report import charts
+    from workshop.report import html as report
 
     cfg.out.mkdir(parents=True, exist_ok=True)
     os.environ["WORKSHOP_STATE_DIR"] = str(cfg.out / "state")  # a fresh catalog for every architecture

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import contract
-from .aws import Target
-from .contract import Route
-from .functions import alias_arn, allow
-from .stack import Resource, Stack
+from serverless.deploy import contract
+from serverless.deploy.aws import Target
+from serverless.deploy.contract import Route
+from serverless.deploy.functions import alias_arn, allow
+from serverless.deploy.stack import Resource, Stack
 
 
 def _by_name(items: list[dict[str, Any]], name: str, key: str = "Name") -> dict[str, Any] | None:

@@ -7,11 +7,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from serverless.deploy import deployer, teardown
+from serverless.deploy.aws import Target
+from serverless.deploy.stack import Stack
 from videocatalog import config
-
-from . import deployer, teardown
-from .aws import Target
-from .stack import Stack
 
 
 def build_dir() -> Path:
@@ -75,7 +74,7 @@ def target(kind: str, endpoint: str | None = None, dry_run: bool = False) -> Tar
     if kind == "aws":
         return Target("aws", region=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"))
     if endpoint is None:
-        from workshop import procs
+        from workshop.runtime import procs
 
         endpoint = (procs.load_arch("serverless") or {}).get("endpoint")
     if endpoint is None and dry_run:

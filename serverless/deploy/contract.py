@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
-from .stack import Resource, Stack
-from .template import TEMPLATE, Tag
+from serverless.deploy.stack import Resource, Stack
+from serverless.deploy.template import TEMPLATE, Tag
 
 # Not a route of the serverless gateway: POST /videos hands out a presigned S3 PUT URL instead of this path,
 # so the bytes go straight to S3 (as on AWS) and no function ever receives them.

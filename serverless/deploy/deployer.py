@@ -9,11 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from serverless.deploy import apis, contract, functions, package, resources
+from serverless.deploy.aws import Target, exists
+from serverless.deploy.stack import Stack
 from videocatalog import config
-
-from . import apis, contract, functions, package, resources
-from .aws import Target, exists
-from .stack import Stack
 
 
 def stack_params(release: str = "v1") -> dict[str, str]:

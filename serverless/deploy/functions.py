@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .aws import Target, error_code, exists, retry
-from .stack import Resource, Stack
+from serverless.deploy.aws import Target, error_code, exists, retry
+from serverless.deploy.stack import Resource, Stack
 
 ALIAS = "live"
 ROLE_NOT_READY = ("InvalidParameterValueException",)  # "The role defined for the function cannot be assumed"

@@ -1,6 +1,6 @@
 """python -m serverless.deploy.local_aws --port N --state-dir DIR: the platform's local AWS plus the S3 edge.
 
-The same as `python -m workshop.localaws serve`, with upload_guard.UploadGuard wrapped around moto so
+The same as `python -m localaws serve`, with upload_guard.UploadGuard wrapped around moto so
 presigned URLs are checked and the contract's upload rules (413, 409) hold for the serverless app.
 """
 
@@ -11,9 +11,8 @@ import signal
 import sys
 import threading
 
-from workshop.localaws import start_local_aws
-
-from .upload_guard import UploadGuard
+from localaws import start_local_aws
+from serverless.deploy.upload_guard import UploadGuard
 
 
 def main(argv: list[str] | None = None) -> int:

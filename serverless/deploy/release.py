@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .aws import Target
-from .functions import ALIAS, configuration, point_alias
-from .stack import Stack
+from serverless.deploy.aws import Target
+from serverless.deploy.functions import ALIAS, configuration, point_alias
+from serverless.deploy.stack import Stack
 
 
 def _matching_version(lam: Any, name: str, env: dict[str, str]) -> str | None:
@@ -23,7 +23,7 @@ def _matching_version(lam: Any, name: str, env: dict[str, str]) -> str | None:
 
 def release(endpoint: str, component: str, release_name: str, extra_env: dict[str, str], weight: float) -> str:
     """Publish (or reuse) the version for this release; a faulty one gets `weight` of the traffic only."""
-    from .deployer import stack_params
+    from serverless.deploy.deployer import stack_params
 
     t = Target("local", endpoint)
     stack = Stack(stack_params(release_name), t.account(), t.region)

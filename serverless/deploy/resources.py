@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .aws import Target, error_code, exists
-from .stack import Resource, Stack
+from serverless.deploy.aws import Target, error_code, exists
+from serverless.deploy.stack import Resource, Stack
 
 
 def role(t: Target, stack: Stack, r: Resource) -> None:

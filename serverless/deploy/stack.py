@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .template import TEMPLATE, Context, load, merged_function, parameters, resolve
+from serverless.deploy.template import TEMPLATE, Context, load, merged_function, parameters, resolve
 
 # Dependency order: roles before functions, data stores before the functions that name them, functions
 # before their event sources and the APIs that route to them. Teardown walks it backwards.

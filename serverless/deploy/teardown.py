@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .aws import Target, error_code
-from .stack import Stack
+from serverless.deploy.aws import Target, error_code
+from serverless.deploy.stack import Stack
 
 GONE = ("ResourceNotFoundException", "NoSuchEntity", "NoSuchBucket", "NotFoundException", "NotFound",
         "AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist", "404")

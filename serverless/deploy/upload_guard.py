@@ -21,7 +21,7 @@ from typing import Any
 
 from werkzeug.wsgi import get_input_stream
 
-from .sigv4 import BadSignature, verify
+from serverless.deploy.sigv4 import BadSignature, verify
 
 LIMIT_TAG = "workshop:max-upload-bytes"
 ACCOUNT = "123456789012"

@@ -19,9 +19,8 @@ from aws_lambda_powertools.utilities.idempotency import (
     idempotent_function,
 )
 
+from serverless.functions import settings
 from videocatalog.adapters.views_aws import CountsViewLog, minute_counts
-
-from . import settings
 
 logger, metrics = Logger(), Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "VideoCatalog"))
 persistence = DynamoDBPersistenceLayer(table_name=settings.idempotency_table())

@@ -2,12 +2,11 @@
 
 from datetime import UTC, datetime
 
+from serverless.functions import settings
+from serverless.functions.http import Request, Response, http_function, metrics, respond
+from serverless.functions.wiring import blobs, catalog, video_json
 from videocatalog.service import source_key
 from videocatalog.validation import parse_json_object, parse_new_video
-
-from . import settings
-from .http import Request, Response, http_function, metrics, respond
-from .wiring import blobs, catalog, video_json
 
 
 @http_function("create_video")

@@ -1,7 +1,7 @@
 """DELETE /videos/{id} (behind the authorizer): the item, its source, its renditions and its view counts."""
 
-from .http import Request, Response, http_function, respond
-from .wiring import catalog
+from serverless.functions.http import Request, Response, http_function, respond
+from serverless.functions.wiring import catalog
 
 
 @http_function("delete_video")

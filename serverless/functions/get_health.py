@@ -2,7 +2,7 @@
 
 import os
 
-from .http import Request, Response, http_function, respond
+from serverless.functions.http import Request, Response, http_function, respond
 
 
 @http_function("get_health")

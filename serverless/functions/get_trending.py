@@ -1,7 +1,7 @@
 """GET /trending: the most viewed videos of the last hour, from the counts the analytics function keeps."""
 
-from .http import Request, Response, http_function, respond
-from .wiring import catalog
+from serverless.functions.http import Request, Response, http_function, respond
+from serverless.functions.wiring import catalog
 
 
 @http_function("get_trending")

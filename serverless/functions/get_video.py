@@ -1,7 +1,7 @@
 """GET /videos/{id}: one video with presigned rendition URLs."""
 
-from .http import Request, Response, http_function, respond
-from .wiring import catalog, video_json
+from serverless.functions.http import Request, Response, http_function, respond
+from serverless.functions.wiring import catalog, video_json
 
 
 @http_function("get_video")

@@ -1,9 +1,8 @@
 """GET /videos: a page of the catalog, newest first, with the contract's filters and cursor."""
 
+from serverless.functions.http import Request, Response, http_function, respond
+from serverless.functions.wiring import catalog, video_json
 from videocatalog.validation import encode_cursor, parse_list_query
-
-from .http import Request, Response, http_function, respond
-from .wiring import catalog, video_json
 
 
 @http_function("list_videos")

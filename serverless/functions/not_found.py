@@ -2,7 +2,7 @@
 
 import re
 
-from .http import Request, Response, error, http_function
+from serverless.functions.http import Request, Response, error, http_function
 
 KNOWN = [re.compile(p) for p in (r"^/health$", r"^/videos$", r"^/videos/[^/]+$", r"^/videos/[^/]+/views$",
                                  r"^/trending$")]

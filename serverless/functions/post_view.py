@@ -1,7 +1,7 @@
 """POST /videos/{id}/views: one view event onto the Kinesis stream (counted later by the analytics function)."""
 
-from .http import Request, Response, http_function, respond
-from .wiring import catalog
+from serverless.functions.http import Request, Response, http_function, respond
+from serverless.functions.wiring import catalog
 
 
 @http_function("post_view")

@@ -19,14 +19,13 @@ from aws_lambda_powertools.utilities.idempotency import (
     idempotent_function,
 )
 
+from serverless.functions import settings
+from serverless.functions.ffmpeg_layer import ensure_ffmpeg
+from serverless.functions.wiring import blobs, notifier, repo
 from videocatalog import config, renditions, transcode
 from videocatalog.adapters.awsclients import client
 from videocatalog.model import Source, Video
 from videocatalog.service import source_key
-
-from . import settings
-from .ffmpeg_layer import ensure_ffmpeg
-from .wiring import blobs, notifier, repo
 
 logger, metrics = Logger(), Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "VideoCatalog"))
 ensure_ffmpeg()  # during INIT, once per environment

@@ -14,12 +14,11 @@ from typing import Any
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
+from serverless.functions.ffmpeg_layer import ensure_ffmpeg
+from serverless.functions.wiring import blobs, notifier, repo
 from videocatalog import transcode
 from videocatalog.model import Rendition, Video
 from videocatalog.service import source_key
-
-from .ffmpeg_layer import ensure_ffmpeg
-from .wiring import blobs, notifier, repo
 
 logger, metrics = Logger(), Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "VideoCatalog"))
 ensure_ffmpeg()  # during INIT, once per environment

@@ -5,14 +5,13 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from serverless.functions import settings
 from videocatalog.adapters.dynamodb import DynamoRepository
 from videocatalog.adapters.s3 import S3BlobStore
 from videocatalog.adapters.sns import SnsNotifier
 from videocatalog.adapters.views_aws import CountsViewLog, KinesisViewLog
 from videocatalog.model import Rendition, Video
 from videocatalog.service import Catalog
-
-from . import settings
 
 
 @functools.cache

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from workshop import containers
+from workshop.runtime import containers
 
 FIXTURE = Path(__file__).parent / "fixture"
 TAG = "workshop-test/fixture:latest"

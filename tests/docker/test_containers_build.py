@@ -7,7 +7,8 @@ import zipfile
 
 import pytest
 
-from workshop import containers, containers_build
+from workshop.runtime import containers
+from workshop.runtime import images as containers_build
 
 
 def test_engine_unavailable_is_false_quickly(monkeypatch, tmp_path):

@@ -6,7 +6,8 @@ import csv
 import json
 from pathlib import Path
 
-from workshop import costrun, metadata
+from workshop.cost import usage as costrun
+from workshop.measure import metadata
 
 PCTS = ["50%", "66%", "75%", "80%", "90%", "95%", "98%", "99%", "99.9%", "99.99%", "100%"]
 STATS = ["Type", "Name", "Request Count", "Failure Count", "Median Response Time", "Average Response Time",

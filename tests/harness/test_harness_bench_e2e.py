@@ -17,8 +17,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from workshop import metadata
-from workshop.report import _fmt
+from workshop.measure import metadata
+from workshop.report.html import _fmt
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]

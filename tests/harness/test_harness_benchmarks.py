@@ -18,7 +18,7 @@ import monolith_figures  # noqa: E402
 import serverless_figures  # noqa: E402
 import soa_vs_monolith  # noqa: E402
 
-from workshop.client import CatalogClient, NotReady  # noqa: E402
+from workshop.measure.client import CatalogClient, NotReady  # noqa: E402
 
 
 class HalfUp:

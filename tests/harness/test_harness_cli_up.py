@@ -9,7 +9,7 @@ import sys
 import psutil
 import requests
 
-from workshop import procs
+from workshop.runtime import procs
 
 CLI = [sys.executable, "-m", "workshop"]
 

@@ -7,7 +7,10 @@ import math
 
 import pytest
 
-from workshop import cost, cost_media, costrun, report
+from workshop.cost import media as cost_media
+from workshop.cost import model as cost
+from workshop.cost import usage as costrun
+from workshop.report import html as report
 
 PRICES = cost.load_prices()
 HOURS = PRICES["hours_per_month"]

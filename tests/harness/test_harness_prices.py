@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from workshop.cost import DEFAULT_PRICES
+from workshop.cost.model import DEFAULT_PRICES
 
 
 def test_every_price_has_source_date_unit_and_number():

@@ -8,7 +8,8 @@ import re
 
 import fakebench
 
-from workshop import charts, report
+from workshop.report import charts
+from workshop.report import html as report
 
 KINDS = {"latency", "throughput", "resources", "saturation", "coldstart", "cost", "rollback"}
 

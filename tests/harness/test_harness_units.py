@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from matplotlib.axes import Axes
 
-from workshop import charts, loadrun, metadata, sampler, wrkrun
-from workshop.client import CatalogClient, NotReady
+from workshop.measure import loadrun, metadata, sampler, wrkrun
+from workshop.measure.client import CatalogClient, NotReady
+from workshop.report import charts
+from workshop.report.timeline_chart import rollback_chart
 from workshop.scenarios import rollback
 from workshop.scenarios.monitor import percentile
-from workshop.timeline_chart import rollback_chart
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "loadtests"))
 import shapes  # noqa: E402
@@ -97,7 +98,8 @@ def test_sampler_tells_a_busy_process_from_an_idle_one():
 
 
 def test_harness_never_imports_locust_or_gevent():
-    code = ("import sys, workshop.bench, workshop.bench_cli, workshop.loadrun, workshop.report, workshop.charts; "
+    code = ("import sys, workshop.bench, workshop.cli.bench, workshop.measure.loadrun, workshop.report.html, "
+            "workshop.report.charts; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('locust', 'gevent')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

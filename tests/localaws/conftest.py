@@ -10,7 +10,7 @@ import pytest
 from botocore.config import Config
 from lambda_helpers import zip_of
 
-from workshop.localaws import LocalAws, PlatformConfig, start_local_aws
+from localaws import LocalAws, PlatformConfig, start_local_aws
 
 
 @pytest.fixture(scope="module")

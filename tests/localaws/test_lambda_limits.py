@@ -7,7 +7,7 @@ import time
 
 from lambda_helpers import SLEEPY, invoke_together
 
-from workshop.localaws.logs import billed
+from localaws.runtime.logs import billed
 
 BIG = """
 def handler(event, context):

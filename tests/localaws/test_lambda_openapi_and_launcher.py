@@ -12,8 +12,8 @@ import boto3
 import psutil
 import requests
 
-from workshop.localaws import start_local_aws
-from workshop.localaws.openapi import import_http_api
+from localaws import start_local_aws
+from localaws.apigw.openapi import import_http_api
 
 HELLO = """
 def handler(event, context):
@@ -90,7 +90,7 @@ def test_stop_kills_every_environment(tmp_path, deploy, client):
 
 
 def test_serve_command_runs_until_sigterm_and_cleans_up(tmp_path):
-    proc = subprocess.Popen([sys.executable, "-m", "workshop.localaws", "serve", "--port", "0",
+    proc = subprocess.Popen([sys.executable, "-m", "localaws", "serve", "--port", "0",
                              "--state-dir", str(tmp_path)], stdout=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:

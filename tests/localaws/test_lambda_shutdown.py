@@ -10,9 +10,9 @@ import socket
 import pytest
 from lambda_helpers import zip_of
 
-from workshop.localaws import PlatformConfig, start_local_aws
-from workshop.localaws.moto_state import FunctionSpec
-from workshop.localaws.pool import EnvironmentPool, ShuttingDown
+from localaws import PlatformConfig, start_local_aws
+from localaws.runtime.pool import EnvironmentPool, ShuttingDown
+from localaws.services.state import FunctionSpec
 
 
 def spec() -> FunctionSpec:

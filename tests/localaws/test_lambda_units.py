@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from workshop.localaws.logs import InvocationRecord, billed, report_line
-from workshop.localaws.routes import match_route
-from workshop.localaws.sqs_poller import failed_ids
-from workshop.localaws.velocity import json_path, render
+from localaws.apigw.routes import match_route
+from localaws.apigw.velocity import json_path, render
+from localaws.eventsources.sqs import failed_ids
+from localaws.runtime.logs import InvocationRecord, billed, report_line
 
 
 def test_most_specific_route_wins():

@@ -11,8 +11,9 @@ import pytest
 import requests
 
 from videocatalog import auth, testmedia
-from workshop import procs
-from workshop.archs import microservices, ms_run
+from workshop.archs.microservices import arch as microservices
+from workshop.archs.microservices import run as ms_run
+from workshop.runtime import procs
 
 PORT_VARS = [f"WORKSHOP_MS_{s}_PORT" for s in ("GATEWAY", "CATALOG", "UPLOAD", "TRANSCODE", "ANALYTICS", "LOCALAWS")]
 SETTINGS = {  # a short lease brings a dead worker's job back in seconds; 2 deliveries before the dead-letter queue
@@ -63,7 +64,7 @@ def backends() -> list:
 def system(request, tmp_path_factory) -> Iterator[System]:
     """The microservices on one backend for the module's tests; always brought down afterwards."""
     if request.param == "docker":
-        from workshop import containers
+        from workshop.runtime import containers
 
         if not containers.engine_available():
             pytest.skip("no Docker engine reachable (scripts/docker-engine.sh starts one as root)")

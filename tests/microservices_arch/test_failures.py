@@ -7,7 +7,7 @@ import requests
 from test_worker_crash import kill
 
 from videocatalog import testmedia
-from workshop.archs import microservices
+from workshop.archs.microservices import arch as microservices
 
 
 def test_job_that_keeps_failing_goes_to_the_dead_letter_queue_and_the_video_fails(system, tmp_path):

@@ -9,8 +9,8 @@ from collections import Counter
 import pytest
 import requests
 
-from workshop import procs
-from workshop.archs import microservices
+from workshop.archs.microservices import arch as microservices
+from workshop.runtime import procs
 
 # Which public endpoints each service serves (through the gateway).
 SERVED_BY = {"catalog": ["list", "get"], "analytics": ["trending"]}

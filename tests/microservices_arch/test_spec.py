@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workshop.archs import ms_spec
+from workshop.archs.microservices import spec as ms_spec
 
 
 @pytest.fixture(autouse=True)

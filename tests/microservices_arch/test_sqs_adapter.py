@@ -9,7 +9,7 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from videocatalog.adapters.sqs import SqsJobQueue, ensure_queues
-from workshop import procs
+from workshop.runtime import procs
 
 
 @pytest.fixture(scope="module")

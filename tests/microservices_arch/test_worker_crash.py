@@ -8,13 +8,13 @@ import time
 
 from mslib import worker_status
 
-from workshop.archs import microservices
+from workshop.archs.microservices import arch as microservices
 
 
 def kill(system, record: dict) -> None:
     """Kill a worker instance outright, the way a crash or an OOM kill would (no SIGTERM, no cleanup)."""
     if system.backend == "docker":
-        from workshop import containers
+        from workshop.runtime import containers
 
         containers.client().containers.get(record["container"]).kill()
     else:

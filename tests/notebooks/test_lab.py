@@ -1,4 +1,4 @@
-"""workshop.lab: quick mode, and the guarantee that what a notebook starts is brought down."""
+"""workshop.lab.session: quick mode, and the guarantee that what a notebook starts is brought down."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from workshop import lab, procs
+from workshop.lab import session as lab
+from workshop.runtime import procs
 
 START_AND_PRINT = "from workshop import lab; s = lab.start('monolith'); print(s.pids()['web'], flush=True)"
 

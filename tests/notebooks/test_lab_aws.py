@@ -1,4 +1,4 @@
-"""workshop.lab_aws: the permission helpers of notebooks 05 and 06, and the least-privilege experiment of 12.
+"""workshop.lab.aws: the permission helpers of notebooks 05 and 06, and the least-privilege experiment of 12.
 
 In-process moto only (no local AWS process, no kernel): fast.
 """
@@ -11,7 +11,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from workshop import lab_aws
+from workshop.lab import aws as lab_aws
 
 
 class InProcessAws:

@@ -126,7 +126,7 @@ PORT_VARIABLES = ["WORKSHOP_MONOLITH_PORT", "WORKSHOP_MS_LOCALAWS_PORT",
 def private_state(tmp_path, monkeypatch):
     # Other runs of the workshop may be up on this machine: the kernel gets its own state folder and,
     # for architectures whose ports are fixed by variables, ports nobody listens on now.
-    from workshop import procs
+    from workshop.runtime import procs
 
     monkeypatch.setenv("WORKSHOP_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setenv("WORKSHOP_QUICK", "1")
@@ -134,7 +134,7 @@ def private_state(tmp_path, monkeypatch):
         if name not in os.environ:
             monkeypatch.setenv(name, str(procs.free_port()))
     yield tmp_path / "state"
-    from workshop import lab  # imported late: the state folder comes from the environment
+    from workshop.lab import session as lab  # imported late: the state folder comes from the environment
 
     leftovers = sorted(str(p.relative_to(tmp_path)) for p in (tmp_path / "state" / "run").glob("*/*.json"))
     lab.cli("down")  # the safety net; the notebook itself must already have stopped everything

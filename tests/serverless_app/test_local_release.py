@@ -12,7 +12,7 @@ import psutil
 import pytest
 import requests
 
-from workshop import procs
+from workshop.runtime import procs
 
 pytestmark = pytest.mark.slow
 

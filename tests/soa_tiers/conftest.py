@@ -11,8 +11,8 @@ from werkzeug.serving import make_server
 
 from soa.data_tier import create_app
 from videocatalog.adapters.http_peer import Peer
-from workshop import procs
 from workshop.archs import soa
+from workshop.runtime import procs
 
 
 @pytest.fixture

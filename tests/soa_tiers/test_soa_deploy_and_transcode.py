@@ -14,8 +14,8 @@ import requests
 from soalib import UPLOAD_LIMIT, create
 
 from videocatalog.testmedia import make_clip
-from workshop import procs
 from workshop.archs import soa
+from workshop.runtime import procs
 
 
 def test_a_tiny_clip_is_transcoded_to_ready_through_the_soa(system, tmp_path):

@@ -12,7 +12,7 @@ from soa import logic_tier, presentation_tier
 from videocatalog.adapters.http_data import HttpRepository
 from videocatalog.adapters.http_peer import Peer
 from videocatalog.errors import Unavailable, ValidationError
-from workshop import procs
+from workshop.runtime import procs
 
 
 def test_a_peer_that_is_down_is_unavailable_at_once():

@@ -12,9 +12,9 @@ from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
-from ..model import RENDITION_NAMES, Rendition, Video, now_rfc3339, settle
-from ..ports import ListQuery, Page, page_from
-from .awsclients import client, decimals, plain
+from videocatalog.adapters.awsclients import client, decimals, plain
+from videocatalog.model import RENDITION_NAMES, Rendition, Video, now_rfc3339, settle
+from videocatalog.ports import ListQuery, Page, page_from
 
 INDEX = "newest"
 _ser, _de = TypeSerializer(), TypeDeserializer()

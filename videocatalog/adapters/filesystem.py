@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from ..errors import NotFound, PayloadTooLarge, ValidationError
+from videocatalog.errors import NotFound, PayloadTooLarge, ValidationError
 
 CHUNK = 1 << 16
 

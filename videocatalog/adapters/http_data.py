@@ -7,11 +7,11 @@ from dataclasses import asdict
 from typing import Any, BinaryIO
 from urllib.parse import quote
 
-from ..errors import NotFound, ValidationError
-from ..model import Rendition, Video
-from ..ports import Job, ListQuery, Page
-from ..validation import parse_int
-from .http_peer import Peer, capped
+from videocatalog.adapters.http_peer import Peer, capped
+from videocatalog.errors import NotFound, ValidationError
+from videocatalog.model import Rendition, Video
+from videocatalog.ports import Job, ListQuery, Page
+from videocatalog.validation import parse_int
 
 MAX_LIMIT = 10_000  # the largest page one list call between tiers asks for (the public API stops at 100)
 

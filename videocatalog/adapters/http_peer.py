@@ -13,7 +13,7 @@ from typing import Any, BinaryIO
 
 import requests
 
-from ..errors import AppError, Internal, Unavailable, error_from_dict
+from videocatalog.errors import AppError, Internal, Unavailable, error_from_dict
 
 CHUNK = 1 << 16
 

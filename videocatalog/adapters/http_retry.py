@@ -16,7 +16,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
-from .http_peer import Peer
+from videocatalog.adapters.http_peer import Peer
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
 

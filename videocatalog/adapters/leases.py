@@ -14,7 +14,7 @@ import threading
 import time
 from pathlib import Path
 
-from .sqlite import Database
+from videocatalog.adapters.sqlite import Database
 
 SCHEMA = "CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at REAL NOT NULL)"
 

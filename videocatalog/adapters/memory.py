@@ -8,9 +8,9 @@ import time
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from ..errors import PayloadTooLarge
-from ..model import Rendition, Video
-from ..ports import Job, ListQuery, Page, page_from
+from videocatalog.errors import PayloadTooLarge
+from videocatalog.model import Rendition, Video
+from videocatalog.ports import Job, ListQuery, Page, page_from
 
 
 class MemoryRepository:

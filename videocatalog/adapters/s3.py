@@ -8,8 +8,8 @@ import tempfile
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from ..errors import PayloadTooLarge
-from .awsclients import client
+from videocatalog.adapters.awsclients import client
+from videocatalog.errors import PayloadTooLarge
 
 UPLOAD_CONTENT_TYPE = "application/octet-stream"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from ..model import Video
-from .awsclients import client
+from videocatalog.adapters.awsclients import client
+from videocatalog.model import Video
 
 
 class SnsNotifier:

@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..model import Rendition, Video
-from ..ports import Job, ListQuery, Page, page_from
+from videocatalog.model import Rendition, Video
+from videocatalog.ports import Job, ListQuery, Page, page_from
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS videos (

@@ -17,7 +17,7 @@ from typing import Any
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ..ports import Job
+from videocatalog.ports import Job
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from .awsclients import client
+from videocatalog.adapters.awsclients import client
 
 KEEP_S = 2 * 3600  # counts older than this expire through the table's TTL attribute
 

@@ -1,5 +1,5 @@
 """Flask pieces shared by every HTTP edge (monolith, SOA presentation, microservices gateway and services)."""
 
-from .errors import install_error_handlers
+from videocatalog.web.errors import install_error_handlers
 
 __all__ = ["install_error_handlers"]

@@ -11,11 +11,11 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
-from .. import auth, config
-from ..errors import AppError
-from ..model import Rendition, Video
-from ..validation import encode_cursor, parse_json_object, parse_list_query, parse_new_video
-from .wire import drain
+from videocatalog import auth, config
+from videocatalog.errors import AppError
+from videocatalog.model import Rendition, Video
+from videocatalog.validation import encode_cursor, parse_json_object, parse_list_query, parse_new_video
+from videocatalog.web.wire import drain
 
 
 def _backend() -> Any:

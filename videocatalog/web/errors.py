@@ -7,7 +7,7 @@ import logging
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
-from ..errors import AppError
+from videocatalog.errors import AppError
 
 log = logging.getLogger(__name__)
 HTTP_CODES = {400: "validation_error", 401: "unauthorized", 404: "not_found", 405: "validation_error",

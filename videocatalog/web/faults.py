@@ -11,8 +11,8 @@ import time
 
 from flask import Flask, request
 
-from .. import config
-from .errors import error_response
+from videocatalog import config
+from videocatalog.web.errors import error_response
 
 
 def parse_fault(spec: str) -> tuple[str, str, float] | None:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from ..adapters.http_data import page_json, parse_list_params
-from ..adapters.sqlite import Database, SqliteRepository
-from ..errors import AppError, Conflict, NotFound, ValidationError
-from ..model import Rendition, Video
-from ..ports import BlobStore
-from .wire import arg, body, build, drain, int_arg
+from videocatalog.adapters.http_data import page_json, parse_list_params
+from videocatalog.adapters.sqlite import Database, SqliteRepository
+from videocatalog.errors import AppError, Conflict, NotFound, ValidationError
+from videocatalog.model import Rendition, Video
+from videocatalog.ports import BlobStore
+from videocatalog.web.wire import arg, body, build, drain, int_arg
 
 MAX_BLOB_BYTES = 1 << 62  # what HttpBlobStore.put_file sends: no cap
 

@@ -11,10 +11,10 @@ import time
 
 from flask import Blueprint
 
-from ..adapters.sqlite import Database, SqliteJobQueue
-from ..errors import ValidationError
-from ..ports import Job, ViewLog
-from .wire import body, build, float_arg, int_arg, number_field, text_field
+from videocatalog.adapters.sqlite import Database, SqliteJobQueue
+from videocatalog.errors import ValidationError
+from videocatalog.ports import Job, ViewLog
+from videocatalog.web.wire import body, build, float_arg, int_arg, number_field, text_field
 
 RECEIPT = re.compile(r"[0-9]{1,18}:[0-9]{1,18}")  # "<job id>:<attempts>", as SqliteJobQueue.claim issues it
 MAX_TOP = 10_000  # the most video ids one /views/top answers

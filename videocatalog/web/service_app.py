@@ -6,9 +6,9 @@ import os
 
 from flask import Flask
 
-from .. import config
-from .errors import install_error_handlers
-from .faults import install_faults
+from videocatalog import config
+from videocatalog.web.errors import install_error_handlers
+from videocatalog.web.faults import install_faults
 
 
 def service_app(service: str) -> Flask:

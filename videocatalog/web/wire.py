@@ -12,9 +12,9 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from flask import request
 
-from ..errors import ValidationError
-from ..model import Video
-from ..validation import is_unicode_text, parse_int
+from videocatalog.errors import ValidationError
+from videocatalog.model import Video
+from videocatalog.validation import is_unicode_text, parse_int
 
 
 def body() -> dict[str, Any]:

@@ -7,7 +7,7 @@ import signal
 import tempfile
 import time
 
-from .. import procs
+from workshop.runtime import procs
 
 NAME = "monolith"
 ROOT = procs.PROJECT_ROOT

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import time
 
-from .. import procs
+from workshop.runtime import procs
 
 NAME = "soa"
 TIERS = ("data", "logic", "presentation")  # start order: each tier needs the one below it

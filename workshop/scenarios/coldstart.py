@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from types import ModuleType
 
-from .. import procs
+from workshop.runtime import procs
 
 STUDY_COLUMNS = ["scenario", "kind", "latency_ms", "init_ms", "memory_mb"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from ..loadrun import PREFIX
+from workshop.measure.loadrun import PREFIX
 
 
 def _rows(folder: Path) -> list[dict]:

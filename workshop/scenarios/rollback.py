@@ -14,9 +14,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from .. import loadrun, sampler
-from . import history
-from .monitor import Monitor, percentile
+from workshop.measure import loadrun, sampler
+from workshop.scenarios import history
+from workshop.scenarios.monitor import Monitor, percentile
 
 
 @dataclass

@@ -1,0 +1,1 @@
+"""API Gateway: HTTP and REST APIs, routes, proxy events, authorizers, OpenAPI import, Velocity."""

@@ -1,0 +1,123 @@
+"""The API gateway front: /_aws/execute-api/{api_id}/... routed by the API configuration stored in moto."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from typing import Any
+
+from werkzeug.wrappers import Request, Response
+
+from localaws.apigw.events import HttpResponse, gateway_error
+from localaws.apigw.http_api import HttpApi, load_http_api
+from localaws.apigw.rest_api import RestApi, load_rest_api
+from localaws.config import PlatformConfig, default_region
+from localaws.front import GATEWAY_PREFIX
+from localaws.invoke.sync import InvokeResult, InvokeService
+from localaws.runtime.pool import Throttled
+from localaws.services.state import FunctionNotFound
+
+
+class TokenBucket:
+    """Stage throttling (rate per second, burst) as API Gateway applies it."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate, self.burst = rate, max(burst, 1)
+        self.tokens, self.at = float(self.burst), time.monotonic()
+        self._lock = threading.Lock()
+
+    def take(self) -> bool:
+        with self._lock:
+            now = time.monotonic()
+            self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
+            self.at = now
+            if self.tokens >= 1:
+                self.tokens -= 1
+                return True
+            return False
+
+
+class Gateway:
+    """Dispatches gateway requests to HTTP APIs (v2) or REST APIs (v1) and enforces the limits."""
+
+    def __init__(self, invoker: InvokeService, clients: Any, cfg: PlatformConfig) -> None:
+        self.invoker, self.cfg = invoker, cfg
+        self.http = HttpApi(self.call_lambda, self.throttle)
+        self.rest = RestApi(self.call_lambda, clients)
+        self._cache: dict[tuple[str, str], tuple[str, Any]] = {}
+        self._buckets: dict[tuple[str, str, float, int], TokenBucket] = {}
+        self._lock = threading.Lock()
+
+    def invalidate(self, path: str) -> None:
+        """Forget cached API configurations after a control-plane write."""
+        if path.startswith(("/v2/", "/restapis")):
+            with self._lock:
+                self._cache.clear()
+
+    def _load(self, region: str, api_id: str) -> tuple[str, Any]:
+        with self._lock:
+            if (region, api_id) in self._cache:
+                return self._cache[(region, api_id)]
+        api = load_http_api(region, api_id)
+        found: tuple[str, Any] = ("http", api) if api else ("rest", load_rest_api(region, api_id))
+        with self._lock:
+            self._cache[(region, api_id)] = found
+        return found
+
+    def throttle(self, api_id: str, stage: str, settings: dict[str, Any] | None) -> bool:
+        """True when the stage's throttling settings allow one more request now."""
+        rate = (settings or {}).get("ThrottlingRateLimit") or (settings or {}).get("throttlingRateLimit")
+        burst = (settings or {}).get("ThrottlingBurstLimit") or (settings or {}).get("throttlingBurstLimit")
+        if not rate and not burst:
+            return True
+        key = (api_id, stage, float(rate or burst), int(burst or rate))
+        with self._lock:
+            bucket = self._buckets.setdefault(key, TokenBucket(key[2], key[3]))
+        return bucket.take()
+
+    def __call__(self, request: Request) -> Response:
+        api_id, _, tail = request.path[len(GATEWAY_PREFIX):].partition("/")
+        if (request.content_length or 0) > self.cfg.gateway_payload_limit:
+            out = gateway_error(413, "Request Entity Too Large")
+        else:
+            region = default_region()
+            kind, api = self._load(region, api_id)
+            if api is None:
+                out = gateway_error(404, "Not Found")
+            elif kind == "http":
+                out = self.http.handle(request, region, api_id, api, "/" + tail)
+            else:
+                out = self.rest.handle(request, region, api_id, api, "/" + tail)
+        resp = Response(out.body, out.status)
+        for key, value in out.headers.items():
+            resp.headers[key] = value
+        for cookie in out.cookies:
+            resp.headers.add("Set-Cookie", cookie)
+        resp.headers.setdefault("Content-Type", "application/json")
+        return resp
+
+    def call_lambda(self, region: str, function: str, event: dict[str, Any], timeout_s: float) -> bytes | HttpResponse:
+        """Invoke synchronously with the integration timeout (29 s max); gateway errors as HttpResponse."""
+        box: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                box["result"] = self.invoker.invoke(region, function, None, json.dumps(event).encode())
+            except Exception as exc:  # reported to the waiting request thread
+                box["error"] = exc
+
+        worker = threading.Thread(target=run, daemon=True)
+        worker.start()
+        worker.join(min(timeout_s, self.cfg.integration_timeout_s))
+        if worker.is_alive():
+            # The function keeps running to its own timeout, as on AWS; the client gets 504 now.
+            return gateway_error(504, "Endpoint request timed out")
+        if isinstance(box.get("error"), Throttled):
+            return gateway_error(429, "Too Many Requests")
+        if isinstance(box.get("error"), FunctionNotFound) or "error" in box:
+            return gateway_error(500, "Internal Server Error")
+        result: InvokeResult = box["result"]
+        if result.function_error:
+            return gateway_error(500, "Internal Server Error")
+        return result.payload

@@ -1,0 +1,1 @@
+"""Event source mappings: SQS, Kinesis and DynamoDB Streams pollers."""

@@ -1,0 +1,1 @@
+"""The Invoke API: synchronous and asynchronous invocations, retries and destinations."""

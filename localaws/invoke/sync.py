@@ -1,0 +1,133 @@
+"""The invoke service: run one event on an environment and turn the outcome into AWS's shapes."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from localaws.config import PlatformConfig
+from localaws.runtime.environment import ExecutionEnvironment, InitFailed
+from localaws.runtime.logs import InvocationRecord, LogSink, billed, end_line, report_line, start_line
+from localaws.runtime.pool import EnvironmentPool
+from localaws.runtime.runtime_api import Invocation
+from localaws.services.state import FunctionSpec, resolve, split_name
+
+
+@dataclass
+class InvokeResult:
+    """What the Invoke API returns for one invocation."""
+
+    request_id: str
+    payload: bytes
+    executed_version: str
+    function_error: str | None = None
+    log_lines: list[str] = field(default_factory=list)
+    record: InvocationRecord | None = None
+
+    def log_tail(self) -> str:
+        """The last 4 KB of this invocation's log (what LogType=Tail returns)."""
+        text = "\n".join(self.log_lines) + "\n"
+        return text.encode()[-4096:].decode("utf-8", "ignore")
+
+    def error_type(self) -> str | None:
+        if not self.function_error:
+            return None
+        try:
+            return json.loads(self.payload).get("errorType")
+        except (ValueError, AttributeError):
+            return None
+
+
+class InvokeService:
+    """Runs invocations on the pool; writes their logs and billing records."""
+
+    def __init__(self, cfg: PlatformConfig, pool: EnvironmentPool, sink: LogSink) -> None:
+        self.cfg, self.pool, self.sink = cfg, pool, sink
+
+    def invoke(self, region: str, name: str, qualifier: str | None, payload: bytes,
+               invocation_type: str = "RequestResponse", client_context: str | None = None) -> InvokeResult:
+        """Resolve the function (alias weights included) and run the event synchronously.
+
+        The qualifier may also come inside the name (name:alias, or an alias or version ARN).
+        """
+        name, qualifier = split_name(name, qualifier)
+        return self.run(resolve(region, name, qualifier), payload, invocation_type, client_context, qualifier)
+
+    def run(self, spec: FunctionSpec, payload: bytes, invocation_type: str = "RequestResponse",
+            client_context: str | None = None, qualifier: str | None = None) -> InvokeResult:
+        """Run one event on a warm or new environment of exactly this version (may raise Throttled)."""
+        env, cold = self.pool.acquire(spec)
+        request_id = str(uuid.uuid4())
+        healthy, lines, init_ms = False, [], None
+        try:
+            if cold:
+                try:
+                    init_ms = env.wait_init(self.cfg.init_timeout_s)
+                except InitFailed as failed:
+                    lines = env.take_lines()
+                    return self._finish(spec, env, request_id, failed.error, 0.0, failed.init_ms, lines,
+                                        "init_error", invocation_type)
+                lines = env.take_lines()  # output of the INIT phase comes before START
+            arn = f"{spec.arn}:{qualifier}" if qualifier else spec.arn
+            inv = Invocation(request_id, payload or b"{}", arn,
+                             int(time.time() * 1000 + spec.timeout * 1000), client_context)
+            in_time = env.run(inv, spec.timeout)
+            status, error = self._outcome(spec, env, inv, in_time)
+            healthy = status == "success" or (status == "error" and error.get("errorType") != "Runtime.ExitError")
+            duration = (inv.finished - inv.started) * 1000 if inv.started else 0.0
+            return self._finish(spec, env, request_id, error if error else inv.result, duration, init_ms,
+                                lines + [start_line(request_id, spec.version)] + env.take_lines(), status,
+                                invocation_type)
+        finally:
+            self.pool.release(env, healthy)
+
+    def _outcome(self, spec: FunctionSpec, env: ExecutionEnvironment, inv: Invocation,
+                 in_time: bool) -> tuple[str, dict | None]:
+        if not in_time:
+            return "timeout", {"errorType": "Sandbox.Timedout",
+                               "errorMessage": f"RequestId: {inv.request_id} Error: Task timed out after "
+                                               f"{spec.timeout:.2f} seconds"}
+        if env.peak_memory_mb() > spec.memory_mb:
+            return "error", {"errorType": "Runtime.ExitError",
+                             "errorMessage": f"RequestId: {inv.request_id} Error: Runtime exited with error: "
+                                             "signal: killed (memory size exceeded)"}
+        if env.tmp_usage_mb() > spec.ephemeral_mb:
+            # AWS fails the write with ENOSPC; here the check runs after the invocation.
+            return "error", {"errorType": "Runtime.ExitError",
+                             "errorMessage": f"[Errno 28] No space left on device: /tmp holds more than "
+                                             f"{spec.ephemeral_mb} MB (ephemeral storage)"}
+        if inv.error:
+            return "error", inv.error
+        if inv.result is not None and len(inv.result) > self.cfg.response_payload_limit:
+            # Every path (Invoke, Event, gateway, event sources) gets this, as on AWS.
+            return "error", {"errorType": "Function.ResponseSizeTooLarge",
+                             "errorMessage": "Response payload size exceeded maximum allowed payload size "
+                                             f"({self.cfg.response_payload_limit} bytes)."}
+        return "success", None
+
+    def _finish(self, spec: FunctionSpec, env: ExecutionEnvironment, request_id: str, body: object,
+                duration_ms: float, init_ms: float | None, lines: list[str], status: str,
+                invocation_type: str) -> InvokeResult:
+        error = body if isinstance(body, dict) else None
+        # A timed-out invocation is billed for the timeout, not for the time it took to notice it.
+        cap = spec.timeout * 1000 if status == "timeout" else None
+        rec = InvocationRecord(
+            request_id=request_id, function=spec.name, version=spec.version, env_id=env.id,
+            log_stream=env.log_stream, timestamp=time.time(), duration_ms=round(duration_ms, 2),
+            billed_ms=billed(duration_ms, cap), memory_mb=spec.memory_mb, max_memory_mb=env.peak_memory_mb(),
+            init_ms=round(init_ms, 2) if init_ms is not None else None,
+            billed_init_ms=billed(init_ms) if init_ms is not None else 0, status=status,
+            error_type=error.get("errorType") if error else None, invocation_type=invocation_type)
+        if status == "init_error":
+            lines = lines + [start_line(request_id, spec.version)]
+        lines = lines + [end_line(request_id), report_line(rec)]
+        if status == "timeout":
+            stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+            lines.append(f"{stamp} {request_id} Task timed out after {spec.timeout:.2f} seconds")
+        self.sink.write(spec.region, spec.name, env.log_stream, lines)
+        self.sink.record(rec)
+        payload = json.dumps(error).encode() if error else (body if isinstance(body, bytes) else b"null")
+        return InvokeResult(request_id, payload, spec.version, "Unhandled" if error else None, lines, rec)

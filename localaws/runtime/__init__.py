@@ -1,0 +1,1 @@
+"""Execution environments: processes speaking the Runtime API, the pool, code, output and logs."""

@@ -1,0 +1,1 @@
+"""The serverless architecture on the local AWS, and the Lambda studies run on it."""

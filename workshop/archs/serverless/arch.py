@@ -1,0 +1,147 @@
+"""Run the serverless architecture: the local AWS (moto + the Lambda platform) with the template deployed on it.
+
+A release is per function: a new version behind the `live` alias, all at once, or as a 10 % canary
+when it carries a fault (the rollback scenario then moves the alias back to the good version).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import psutil
+import requests
+
+from workshop.archs.serverless.study import lambda_coldstart_study  # noqa: F401  (the harness calls it on this module)
+from workshop.runtime import procs
+
+NAME = "serverless"
+ROOT = procs.PROJECT_ROOT
+COMPONENTS = ("list_videos", "get_video", "create_video", "delete_video", "post_view", "get_trending",
+              "get_health", "not_found", "authorizer", "probe", "render", "analytics")
+API_COMPONENTS = COMPONENTS[:8]
+ROLLBACK_COMPONENT = "get_video"
+CANARY_WEIGHT = 0.1
+
+
+def preferred_port() -> int:
+    """The local AWS endpoint's usual port on 127.0.0.1 (another free one when taken)."""
+    return int(os.environ.get("WORKSHOP_LOCALAWS_PORT", "4566"))
+
+
+def state_dir() -> Path:
+    """Where the local AWS keeps function code, environments and invocation records."""
+    return procs.run_dir(NAME) / "localaws"
+
+
+def _wait_endpoint(endpoint: str, pid: int, timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if not procs.alive(pid):
+            raise RuntimeError(f"the local AWS exited; see {procs.run_dir(NAME) / 'localaws.log'}")
+        try:
+            if requests.get(f"{endpoint}/moto-api/data.json", timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"the local AWS at {endpoint} did not answer within {timeout_s:.0f} s")
+
+
+def start_local_aws() -> str:
+    """Start the local AWS as a detached process; returns its endpoint."""
+    port = procs.choose_port(preferred_port())
+    argv = [procs.PYTHON, "-m", "serverless.deploy.local_aws", "--port", str(port), "--state-dir", str(state_dir())]
+    pid = procs.start(NAME, "localaws", argv, cwd=str(ROOT), port=port)
+    endpoint = f"http://127.0.0.1:{port}"
+    _wait_endpoint(endpoint, pid)
+    return endpoint
+
+
+def up(backend: str | None = None, release: str = "v1") -> str:
+    """Start the local AWS, deploy the template to it, wait until healthy; returns the API's base URL."""
+    from serverless.deploy import cli as deploy_cli
+
+    if procs.load_arch(NAME):
+        raise procs.AlreadyUp("serverless is already up (workshop status); run `workshop down serverless` first")
+    endpoint = start_local_aws()
+    print(f"AWS_ENDPOINT_URL={endpoint}", flush=True)
+    outputs = deploy_cli.deploy_local(endpoint, release)
+    url = outputs["base_url"]
+    procs.wait_healthy(f"{url}/health", timeout_s=120)
+    procs.save_arch(NAME, {"url": url, "endpoint": endpoint, "release": release, "backend": "local-aws",
+                           "api_id": outputs["api_id"], "components": {c: release for c in COMPONENTS}})
+    return url
+
+
+def down() -> None:
+    """Stop the local AWS (every function environment goes with it)."""
+    procs.stop_all(NAME)
+
+
+def info() -> dict[str, Any]:
+    """What `up` recorded; fails when serverless is not up."""
+    found = procs.load_arch(NAME)
+    if found is None:
+        raise SystemExit("serverless is not up (workshop up serverless)")
+    return found
+
+
+def outputs() -> dict[str, Any]:
+    """The last local deploy's outputs: API id, base URL, endpoint, table/bucket/stream names, the status
+    topic and the SQS queue subscribed to it (what notebooks read the mobile-backend messages from)."""
+    import json
+
+    from videocatalog import config
+
+    path = config.state_dir() / "serverless" / "outputs-local.json"
+    if not path.exists():
+        raise SystemExit("serverless has not been deployed locally (workshop up serverless)")
+    return json.loads(path.read_text())
+
+
+def deploy(component: str | None, release: str, env: dict[str, str] | None = None) -> str:
+    """Release one function (all API functions when None): a new version, all traffic or a canary."""
+    from serverless.deploy import release as releases
+
+    current = info()
+    names = [component] if component else list(API_COMPONENTS)
+    unknown = [n for n in names if n not in COMPONENTS]
+    if unknown:
+        raise SystemExit(f"unknown function {unknown[0]!r}; choose from {', '.join(COMPONENTS)}")
+    for name in names:
+        releases.release(current["endpoint"], name, release, env or {}, CANARY_WEIGHT)
+        current["components"][name] = f"{release} (canary {CANARY_WEIGHT:.0%})" if (env or {}) else release
+    procs.save_arch(NAME, current)
+    return str(current["url"])
+
+
+def new_capacity() -> float:
+    """Seconds from "a new Lambda environment is needed" (a new version of list_videos) to its first 200."""
+    from workshop.archs.serverless.study import _gateway_rows, _lambda
+
+    current = info()
+    [row] = _gateway_rows(current, _lambda(current["endpoint"]), 1, 0)
+    return float(row["latency_ms"]) / 1000
+
+
+def pids() -> dict[str, int]:
+    """The local AWS process and every live function environment (named after its handler)."""
+    out = {name: rec["pid"] for name, rec in procs.records(NAME).items()}
+    if "localaws" not in out:
+        return out
+    try:
+        children = psutil.Process(out["localaws"]).children(recursive=True)
+    except psutil.Error:
+        return out
+    for child in children:
+        try:
+            cmd = child.cmdline()
+        except psutil.Error:
+            continue
+        handler = next((a for a in cmd if a.startswith("serverless.functions.")), None)
+        if handler:
+            out[f"{handler.split('.')[2]}-{child.pid}"] = child.pid
+    return out

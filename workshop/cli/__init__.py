@@ -1,0 +1,1 @@
+"""The `workshop` command: one explicit list of subcommands."""

@@ -1,0 +1,1 @@
+"""The cost model: prices, measured usage, the monthly projection."""

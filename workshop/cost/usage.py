@@ -1,0 +1,125 @@
+"""Turn a bench's measurements into the cost model's inputs, and write the cost curves and crossovers."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from types import ModuleType
+
+from workshop.cost import media as cost_media
+from workshop.cost import model as cost
+
+VARIANTS = {  # name -> switches; serverless is drawn with INIT billed and not, the others do not change
+    "x86, INIT billed": cost.Options(init_billing=True),
+    "x86, INIT not billed": cost.Options(init_billing=False),
+    "arm64, INIT billed": cost.Options(init_billing=True, arm64=True),
+    "x86, INIT billed, free tier": cost.Options(init_billing=True, free_tier=True),
+}
+
+
+def _records(module: ModuleType) -> list[dict]:
+    """Billing records (one per invocation) from `lambda_invocations()` or the local platform's state dir."""
+    if hasattr(module, "lambda_invocations"):
+        return list(module.lambda_invocations())
+    if not hasattr(module, "state_dir"):
+        return []
+    from localaws.runtime.logs import read_invocations  # the local Lambda platform's invocations.jsonl
+
+    return read_invocations(module.state_dir())
+
+
+def lambda_usage(module: ModuleType, load: dict) -> dict | None:
+    """Invocations and billed GB-seconds (duration and INIT) per API request during the load run, if any."""
+    try:
+        records = [r for r in _records(module) if load["started"] <= r["timestamp"] <= load["finished"] + 1]
+    except (OSError, ValueError, KeyError, ImportError):
+        return None
+    requests = (load.get("total") or {}).get("requests") or 0
+    if not records or not requests:
+        return None
+    gb_s = sum(r["billed_ms"] / 1000 * r["memory_mb"] / 1024 for r in records)
+    init = sum((r.get("billed_init_ms") or 0) / 1000 * r["memory_mb"] / 1024 for r in records)
+    return {"invocations": len(records), "requests": requests, "gb_s": gb_s, "init_gb_s": init,
+            "cold_starts": sum(1 for r in records if r.get("init_ms")),
+            "per_request": {"invocations": len(records) / requests, "gb_s": gb_s / requests,
+                            "init_gb_s": init / requests}}
+
+
+def lambda_usages(module: ModuleType, result: dict) -> dict:
+    """Billing during the load run (`lambda`) and during the seed clip's cascade (`lambda_transcode`)."""
+    upload = result["seed"]["upload"]
+    cascade = None
+    if upload["status"] == "ready":
+        window = {"started": upload["acknowledged_at"], "finished": upload["settled_at"], "total": {"requests": 1}}
+        cascade = lambda_usage(module, window)
+    return {"lambda": lambda_usage(module, result["load"]), "lambda_transcode": cascade}
+
+
+def not_costed_reason(result: dict) -> str | None:
+    """Why one architecture's result gives the cost model no honest input, or None when it does."""
+    load = result.get("load") or {}
+    if result.get("status") != "ok":
+        return f"not measured ({result.get('status')} at {result.get('stage')})"
+    if not (load.get("total") or {}).get("requests"):
+        return "no request measured in the load run"
+    if result["arch"] == "serverless":
+        if not ((result.get("lambda") or {}).get("per_request")):
+            return "no billed Lambda durations measured during the load run"
+    elif load.get("sut_cpu_seconds") is None:  # servers and Fargate are sized from it
+        return "no CPU samples of the system under test during the load run"
+    return None
+
+
+def measured(result: dict) -> cost.Measured | None:
+    """The cost model's inputs for one architecture's result, or None when it was not measured."""
+    if not_costed_reason(result):
+        return None
+    load = result["load"]
+    total = load["total"]
+    upload = (result.get("seed") or {}).get("upload") or {}
+    lam = (result.get("lambda") or {}).get("per_request") or {}
+    cascade = result.get("lambda_transcode") or {}
+    cpu_s = load.get("sut_cpu_seconds")  # None only for serverless, which is priced from its Lambda figures
+    return cost.Measured(
+        arch=result["arch"], cpu_s_per_request=None if cpu_s is None else cpu_s / total["requests"],
+        units=len(result.get("components") or []) or {"monolith": 1, "soa": 3}.get(result["arch"], 5),
+        avg_response_bytes=total.get("avg_bytes") or 0.0, lambda_invocations_per_request=lam.get("invocations"),
+        lambda_gb_s_per_request=lam.get("gb_s"), lambda_init_gb_s_per_request=lam.get("init_gb_s"),
+        transcode_s_per_video_s=(upload["ack_to_ready_s"] / upload["clip_seconds"]
+                                 if upload.get("status") == "ready" else None),
+        lambda_transcode_gb_s_per_video_s=((cascade["gb_s"] + cascade["init_gb_s"]) / upload["clip_seconds"]
+                                           if cascade.get("gb_s") is not None and upload.get("clip_seconds") else None))
+
+
+def write(out: Path, results: dict[str, dict]) -> dict:
+    """Write cost/curves.csv, crossovers.csv, transcode.csv and inputs.json; returns a summary for the report."""
+    folder = out / "cost"
+    folder.mkdir(parents=True, exist_ok=True)
+    prices = cost.load_prices()
+    inputs = [m for m in (measured(r) for r in results.values()) if m is not None]
+    with (folder / "curves.csv").open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, ["variant", "arch", "requests_per_month", "usd"])
+        writer.writeheader()
+        for variant, opts in VARIANTS.items():
+            writer.writerows({"variant": variant, **row} for row in cost.curves(inputs, prices, opts))
+    crossings = cost.crossovers(inputs, prices, VARIANTS["x86, INIT billed"])
+    _write_rows(folder / "crossovers.csv", crossings)
+    media = [cost_media.transcode_per_minute(m, prices) for m in inputs]
+    _write_rows(folder / "transcode.csv", media)
+    at = {m.arch: {k: round(v, 2) for k, v in cost.monthly_cost(m, 1e7, prices).items()} for m in inputs}
+    summary = {"inputs": [vars(m) for m in inputs], "crossovers": crossings, "transcode_per_minute": media,
+               "at_10M_requests": at, "region": prices["region"], "prices_note": prices["_note"],
+               "not_costed": sorted(set(results) - {m.arch for m in inputs}),
+               "not_costed_reasons": {arch: why for arch, r in sorted(results.items())
+                                      if (why := not_costed_reason(r))}}
+    (folder / "inputs.json").write_text(json.dumps(summary, indent=2))
+    return summary
+
+
+def _write_rows(path: Path, rows: list[dict]) -> None:
+    with path.open("w", newline="") as fh:
+        if rows:
+            writer = csv.DictWriter(fh, list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)

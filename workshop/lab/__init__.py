@@ -1,0 +1,1 @@
+"""The notebooks' helpers: architectures that are always brought down, probes, the AWS lab."""

@@ -1,0 +1,1 @@
+"""Processes, their state files, container images and containers: what the harness starts and stops."""
