@@ -15,7 +15,8 @@ from nbclient.exceptions import CellExecutionError
 from workshop.lab import session as lab
 from workshop.runtime import procs
 
-START_AND_PRINT = "from workshop import lab; s = lab.start('monolith'); print(s.pids()['web'], flush=True)"
+START_AND_PRINT = ("from workshop.lab import session as lab; s = lab.start('monolith'); "
+                   "print(s.pids()['web'], flush=True)")
 
 
 @pytest.fixture
@@ -105,7 +106,8 @@ def test_a_rerun_stops_what_a_killed_kernel_left(state):
 
 @pytest.mark.slow
 def test_a_failing_cell_also_stops_a_local_aws_and_its_environments(state):
-    start = ("import psutil; from workshop import lab_aws, procs; aws = lab_aws.local_aws('t')\n"
+    start = ("import psutil; from workshop.lab import aws as lab_aws; from workshop.runtime import procs\n"
+             "aws = lab_aws.local_aws('t')\n"
              "lab_aws.deploy_function(aws, 'probe', 'probe'); lab_aws.timed_invoke(aws, 'probe')\n"
              "serve = procs.records('lab-localaws-t')['serve']['pid']\n"
              "print(serve, *[c.pid for c in psutil.Process(serve).children(recursive=True)], flush=True)")
