@@ -53,6 +53,7 @@ class LocalAws:
         self._stop_front: Callable[[], Any] | None = None
         try:
             self.front = Front(DomainDispatcherApplication(create_backend_app))
+            self._install_service_fixes()
             self._server = make_server("127.0.0.1", port or 0, self.front, threaded=True,
                                        request_handler=_quiet_handler(MotoRequestHandler))
             self._server.daemon_threads = True
@@ -68,6 +69,14 @@ class LocalAws:
             self.stop()
             raise
         _active.append(self)
+
+    def _install_service_fixes(self) -> None:
+        # Fast JSON responses (same bytes as moto's serializer) and weak instance tracking (flat memory).
+        from localaws.services import fastpath, tracking
+
+        self._stops.append(fastpath.install())
+        self.front.before_moto = tracking.before_moto_request
+        self.front.after_moto = tracking.after_moto_request
 
     def _start_platform(self) -> None:
         from localaws.apigw.gateway import Gateway
