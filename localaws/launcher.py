@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import urllib.request
@@ -72,8 +73,11 @@ class LocalAws:
 
     def _install_service_fixes(self) -> None:
         # Fast JSON responses (same bytes as moto's serializer) and weak instance tracking (flat memory).
+        # WORKSHOP_LOCALAWS_PLAIN_MOTO=1 leaves moto as it is: the benchmarks' baseline in the same run.
         from localaws.services import fastpath, tracking
 
+        if os.environ.get("WORKSHOP_LOCALAWS_PLAIN_MOTO") == "1":
+            return
         self._stops.append(fastpath.install())
         self.front.before_moto = tracking.before_moto_request
         self.front.after_moto = tracking.after_moto_request
