@@ -88,18 +88,11 @@ def measure(arch: str, args: argparse.Namespace, plain_moto: bool = False) -> di
 
 
 def bench_figures(folder: Path) -> dict[str, dict[str, float]]:
-    """p50 and error rate per architecture from a `workshop bench` results folder (its summary JSON)."""
-    found: dict[str, dict[str, float]] = {}
-    for path in sorted(folder.rglob("*.json")):
-        try:
-            doc = json.loads(path.read_text())
-        except ValueError:
-            continue
-        for row in doc.get("runs", []) if isinstance(doc, dict) else []:
-            arch = row.get("arch")
-            if arch in ("monolith", "serverless") and "p50_ms" in row:
-                found[arch] = {"p50_ms": float(row["p50_ms"]), "error_rate": float(row.get("error_rate", 0.0))}
-    return found
+    """p50 and error rate per architecture of a `workshop bench` results folder (its bench.json summary rows)."""
+    from workshop.report.text import summary_rows
+
+    rows = summary_rows(json.loads((folder / "bench.json").read_text()))
+    return {r["arch"]: {"p50_ms": float(r["p50_ms"]), "error_rate": float(r["error_rate"])} for r in rows}
 
 
 def report(results: dict[str, Any], bench: dict[str, dict[str, float]]) -> dict[str, Any]:
