@@ -63,8 +63,8 @@ def _calls(c: Callable[[str], Any], r: dict[str, Any]) -> dict[str, Callable[[],
         "dynamodb PutItem (overwrite)": lambda: db.put_item(
             TableName="videos", Item={"id": {"S": "w"}, "kind": {"S": "other"}, "ck": {"S": "w"}}),
         "dynamodb UpdateItem (ADD)": lambda: db.update_item(
-            TableName="videos", Key={"id": {"S": "c"}}, UpdateExpression="ADD views :n",
-            ExpressionAttributeValues={":n": {"N": "1"}}),
+            TableName="videos", Key={"id": {"S": "c"}}, UpdateExpression="ADD #v :n",
+            ExpressionAttributeNames={"#v": "views"}, ExpressionAttributeValues={":n": {"N": "1"}}),
         "sqs Send+Receive+Delete": sqs_round_trip,
         "sns Publish": lambda: c("sns").publish(TopicArn=r["topic"], Message='{"status": "ready"}'),
         "kinesis PutRecord (stored)": lambda: c("kinesis").put_record(StreamName="views", Data=b'{"v": 1}',
@@ -117,7 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     for mode, plain in (("plain moto", "1"), ("local AWS", "0")):
         env = {**os.environ, "WORKSHOP_LOCALAWS_PLAIN_MOTO": plain, "PYTHONPATH": str(ROOT)}
         done = subprocess.run([sys.executable, __file__, "--child", "--calls", str(calls)], env=env, cwd=ROOT,
-                              capture_output=True, text=True, check=True)
+                              capture_output=True, text=True)
+        if done.returncode:
+            sys.exit(f"{mode} failed:\n{done.stderr[-3000:]}")
         results[mode] = json.loads(done.stdout.strip().splitlines()[-1])
     print(f"RSS growth per 1,000 requests ({calls} measured per call, after warm-up), MB")
     print(f"{'call':40} {'plain moto':>11} {'local AWS':>10}")
