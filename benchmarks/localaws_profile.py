@@ -43,20 +43,17 @@ BUCKETS = [
 ]
 
 
-def bucket(frame) -> str:
-    """The bucket of one thread's stack (innermost frame first)."""
-    names = []
-    while frame is not None:
-        names.append(f"{frame.f_code.co_filename}:{frame.f_code.co_name}")
-        frame = frame.f_back
+def bucket(codes: tuple) -> str:
+    """The bucket of one thread's stack (code objects, innermost first)."""
+    names = [f"{code.co_filename}:{code.co_name}" for code in codes]
     for label, needle in BUCKETS:
         if any(needle in n for n in names):
             return label
     return "other: " + names[0].rsplit("/", 1)[-1] if names else "other"
 
 
-def sample(stop: threading.Event, counts: Counter, idle: Counter, period: float) -> None:
-    """Every `period` s, one sample per thread other than this one."""
+def sample(stop: threading.Event, stacks: Counter, idle: Counter, period: float) -> None:
+    """Every `period` s, one sample per thread other than this one (stacks kept raw: classified later)."""
     me = threading.get_ident()
     while not stop.is_set():
         for ident, frame in sys._current_frames().items():
@@ -64,8 +61,12 @@ def sample(stop: threading.Event, counts: Counter, idle: Counter, period: float)
                 continue
             if frame.f_code.co_name in IDLE:
                 idle[frame.f_code.co_name] += 1
-            else:
-                counts[bucket(frame)] += 1
+                continue
+            codes = []
+            while frame is not None:
+                codes.append(frame.f_code)
+                frame = frame.f_back
+            stacks[tuple(codes)] += 1
         time.sleep(period)
 
 
@@ -83,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--users", type=int, default=8)
     parser.add_argument("--videos", type=int, default=20)
-    parser.add_argument("--period", type=float, default=0.005)
+    parser.add_argument("--period", type=float, default=0.01)
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from soa_vs_monolith import drive, seed
@@ -94,24 +95,34 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="profile-localaws-") as state, start_local_aws(state) as aws:
         url = deploy_local(aws.endpoint)["base_url"]
         seed(url, args.videos)
+        print("seeded; warming up", file=sys.stderr, flush=True)
         drive(url, ["/videos"], args.users, 3.0)  # warm environments
-        counts: Counter = Counter()
+        print("profiling", file=sys.stderr, flush=True)
+        stacks: Counter = Counter()
         idle: Counter = Counter()
         stop = threading.Event()
-        sampler = threading.Thread(target=sample, args=(stop, counts, idle, args.period), daemon=True)
+        sampler = threading.Thread(target=sample, args=(stop, stacks, idle, args.period), daemon=True)
         sampler.start()
         code = LOAD.format(bench=str(ROOT / "benchmarks"), url=url, users=args.users, seconds=args.seconds)
         load = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                               env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)
         stop.set()
         sampler.join()
+        print("stopping", file=sys.stderr, flush=True)
+    counts: Counter = Counter()
+    leaves: dict[str, Counter] = {}
+    for codes, n in stacks.items():
+        label = bucket(codes)
+        counts[label] += n
+        leaves.setdefault(label, Counter())[f"{codes[0].co_filename.rsplit('/', 1)[-1]}:{codes[0].co_name}"] += n
     result = json.loads(load.stdout.strip().splitlines()[-1])
     print(f"GET /videos, {args.users} users, {args.seconds:.0f} s: {result['rps']:.1f} req/s, "
           f"p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, errors {result['errors']}")
     busy = sum(counts.values())
     print(f"busy thread samples in the local AWS process: {busy} (idle waits: {sum(idle.values())})")
     for label, n in counts.most_common(16):
-        print(f"  {100 * n / busy:5.1f}%  {label}")
+        top = ", ".join(f"{leaf} {100 * k / n:.0f}%" for leaf, k in leaves[label].most_common(3))
+        print(f"  {100 * n / busy:5.1f}%  {label}  (innermost: {top})")
     return 0
 
 
