@@ -24,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 IDLE = ("select", "poll", "accept", "wait", "acquire", "readinto", "recv_into", "recv", "sleep",
-        "_wait_for_tstate_lock", "get", "readline", "read")
+        "_wait_for_tstate_lock", "get", "readline", "read", "_read")
 # (bucket, substring of a frame's "file:function"), first match from the top of the list wins.
 BUCKETS = [
     ("logs+billing (runtime/logs.py)", "runtime/logs.py"),

@@ -47,13 +47,16 @@ class LocalAws:
             create_backend_app,
         )
 
+        from localaws.services.dispatch import CachedDispatcher
+
         self.state_dir = Path(state_dir)
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self.cfg = config or PlatformConfig()
         self._stops: list[Callable[[], Any]] = []
         self._stop_front: Callable[[], Any] | None = None
         try:
-            self.front = Front(DomainDispatcherApplication(create_backend_app))
+            plain = os.environ.get("WORKSHOP_LOCALAWS_PLAIN_MOTO") == "1"
+            self.front = Front((DomainDispatcherApplication if plain else CachedDispatcher)(create_backend_app))
             self._install_service_fixes()
             self._server = make_server("127.0.0.1", port or 0, self.front, threaded=True,
                                        request_handler=_quiet_handler(MotoRequestHandler))
