@@ -85,6 +85,8 @@ class UploadGuard:
         bucket, _, key = path.lstrip("/").partition("/")
         presigned = "X-Amz-Credential=" in query or "X-Amz-Signature=" in query or "X-Amz-Algorithm=" in query
         guarded = bool(bucket) and self._limit(bucket) is not None
+        if method == "OPTIONS":
+            return self.app(environ, start_response)  # a CORS preflight carries no credentials; moto answers it
         if not presigned and not (guarded and "HTTP_AUTHORIZATION" not in environ):
             return self.app(environ, start_response)  # SDK calls (header-signed) go straight to moto
         headers = {k[5:].replace("_", "-"): v for k, v in environ.items() if k.startswith("HTTP_")}

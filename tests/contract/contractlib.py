@@ -59,6 +59,7 @@ class Api:
     def __init__(self, arch: str, base_url: str) -> None:
         self.arch = arch
         self.base_url = check_local(base_url).rstrip("/")
+        self.page_url = self.base_url + "/ui/"  # the web page (serverless: the website bucket's URL instead)
         self.http = requests.Session()
 
     def request(self, method: str, path_or_url: str, **kwargs: Any) -> requests.Response:

@@ -7,6 +7,7 @@ const Api = (() => {
   // The contract's error.message, or a plain description when the answer is not the contract's JSON.
   function errorMessage(status, body) {
     if (body && body.error && body.error.message) return body.error.message;
+    if (body && body.message) return body.message;  // API Gateway's own errors ({"message": ...})
     return `HTTP ${status}`;
   }
 

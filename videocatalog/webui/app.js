@@ -5,6 +5,7 @@ const $ = (id) => document.getElementById(id);
 const POLL_MS = 1000;
 const TRENDING_MS = 3000;
 let nextCursor = null;
+let viewsRecorded = 0;  // POST /videos/{id}/views answered 202, on the video shown
 
 function showError(exc) {
   $("error").textContent = exc ? exc.message : "";
@@ -57,7 +58,8 @@ function play(video, name) {
   if (thumb && media.tagName === "VIDEO") media.poster = thumb.url;
   media.dataset.rendition = name;
   media.addEventListener("play", () => Api.view(video.id).then(() => {
-    $("video-views").textContent = "View recorded.";
+    viewsRecorded += 1;
+    $("video-views").textContent = `Views recorded from this page: ${viewsRecorded}`;
   }, showError));
   $("player").replaceChildren(media);
 }
@@ -75,6 +77,7 @@ async function showVideo(id) {
     $("rendition").disabled = !playable.length;
     $("rendition").onchange = () => play(video, $("rendition").value);
     $("video-views").textContent = "";
+    viewsRecorded = 0;
     if (playable.length) play(video, playable[0].name); else $("player").replaceChildren();
     showError(null);
   } catch (exc) { showError(exc); }
