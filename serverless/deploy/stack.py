@@ -11,7 +11,8 @@ from serverless.deploy.template import TEMPLATE, Context, load, merged_function,
 # Dependency order: roles before functions, data stores before the functions that name them, functions
 # before their event sources and the APIs that route to them. Teardown walks it backwards.
 ORDER = [
-    "AWS::IAM::Role", "AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::Kinesis::Stream", "AWS::SNS::Topic",
+    "AWS::IAM::Role", "AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::S3::BucketPolicy", "AWS::Kinesis::Stream",
+    "AWS::SNS::Topic",
     "AWS::SQS::Queue", "AWS::SQS::QueuePolicy", "AWS::SNS::Subscription", "AWS::Serverless::LayerVersion",
     "AWS::Serverless::Function", "AWS::Serverless::HttpApi", "AWS::ApiGateway::RestApi",
     "AWS::ApiGateway::Resource", "AWS::ApiGateway::Method", "AWS::ApiGateway::Stage",

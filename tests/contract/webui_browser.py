@@ -67,12 +67,20 @@ class Steps:
     def __call__(self, name: str) -> Iterator[None]:
         self.count += 1
         base = self.folder / f"{self.count:02d}-{re.sub(r'[^a-z0-9-]+', '-', name.lower())}"
+        started = time.monotonic()
         try:
             yield
         except BaseException:
             self.page.screenshot(path=f"{base}-FAILED.png", full_page=True)
+            self._log(base.name, started, "FAILED")
             raise
         self.page.screenshot(path=f"{base}.png", full_page=True)
+        self._log(base.name, started, "ok")
+
+    def _log(self, step: str, started: float, outcome: str) -> None:
+        # steps.tsv: how long each step took (the CI cost of the browser tests, step by step)
+        with (self.folder / "steps.tsv").open("a") as out:
+            out.write(f"{step}\t{time.monotonic() - started:.2f}\t{outcome}\n")
 
     def foreign_requests(self) -> list[str]:
         """Every URL the page asked for that is not on this machine's loopback."""
