@@ -1,15 +1,15 @@
 """The catalog's web page in a real browser (Debian's Chromium under Playwright), on each architecture.
 
 It runs on the architecture the contract suite brought up (the `api` fixture): the list renders, search
-and the tag filter narrow it, a bad token shows the API's error.message, an upload through the form reaches
-`ready` and its 360p rendition plays, trending follows the page's views, and axe-core finds no WCAG 2 A/AA
-violation. Every step leaves a screenshot (webui_browser.py says where).
+and the tag filter narrow it, a bad token and an oversize upload show the API's error.message, an upload
+through the form reaches `ready` and its 360p rendition plays, trending follows the page's views, and
+axe-core finds no WCAG 2 A/AA violation. Every step leaves a screenshot (webui_browser.py says where).
 """
 
 from __future__ import annotations
 
 import pytest
-from contractlib import make_token, unique
+from contractlib import SMALL_UPLOAD_LIMIT, make_token, unique
 from webui_browser import RUN_DIR, Steps, axe_violations, chromium, missing_browser
 
 pytestmark = pytest.mark.skipif(missing_browser() is not None, reason=str(missing_browser()))
@@ -81,6 +81,20 @@ def test_a_bad_token_shows_the_apis_error_message(api, steps, media):
         page.get_by_label("Bearer token").fill("not-a-jwt")
         page.get_by_label("Title", exact=True).fill(unique("refused"))
         page.get_by_label("Video file").set_input_files(media.path("landscape"))
+        page.get_by_role("button", name="Upload").click()
+        page.get_by_role("alert").filter(has_text=expected).wait_for()
+        assert page.get_by_role("alert").inner_text() == expected
+
+
+def test_an_oversize_upload_shows_the_apis_error_message(api, steps, tmp_path):
+    big = tmp_path / "big.mp4"
+    big.write_bytes(b"\0" * (SMALL_UPLOAD_LIMIT + 1))  # the suite starts every architecture with this limit
+    expected = api.upload(api.create(), big.read_bytes()).json()["error"]["message"]
+    page = steps.page
+    with steps("oversize"):
+        page.get_by_label("Bearer token").fill(make_token())
+        page.get_by_label("Title", exact=True).fill(unique("oversize"))
+        page.get_by_label("Video file").set_input_files(big)
         page.get_by_role("button", name="Upload").click()
         page.get_by_role("alert").filter(has_text=expected).wait_for()
         assert page.get_by_role("alert").inner_text() == expected
