@@ -70,6 +70,7 @@ def api(request, tmp_path_factory) -> Iterator[Api]:
         if code != 0 or not lines:
             pytest.fail(f"workshop up {request.param} failed (exit {code}):\n{out}\n{err}")
         api = Api(base, lines[-1])
+        api.variant = request.param  # e.g. "microservices:docker" (the browser tests' screenshot folder)
         # `workshop up` names the web page just before the API's URL (test_webui.py opens it)
         api.page_url = next((ln.split(": ", 1)[1] for ln in lines if ln.startswith("web page: ")), api.page_url)
         yield api

@@ -59,6 +59,7 @@ class Api:
 
     def __init__(self, arch: str, base_url: str) -> None:
         self.arch = arch
+        self.variant = arch  # the architecture as CONTRACT_ARCHS names it (with its backend)
         self.base_url = check_local(base_url).rstrip("/")
         # the web page (serverless: the website bucket's URL, which `workshop up` prints, or $CONTRACT_PAGE_URL)
         self.page_url = os.environ.get("CONTRACT_PAGE_URL") or self.base_url + "/ui/"

@@ -29,7 +29,7 @@ def steps(api, browser, request):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(30_000)
-    recorder = Steps(page, RUN_DIR / api.arch / request.node.name.split("[")[0])
+    recorder = Steps(page, RUN_DIR / api.variant.replace(":", "-") / request.node.name.split("[")[0])
     page.goto(api.page_url)
     yield recorder
     context.close()
@@ -105,7 +105,7 @@ def uploaded(api, browser, media):
     """A clip uploaded through the page's form (create, PUT with progress, status until ready)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    steps = Steps(page, RUN_DIR / api.arch / "upload")
+    steps = Steps(page, RUN_DIR / api.variant.replace(":", "-") / "upload")
     title = f"Uploaded {unique('clip')}"
     page.goto(api.page_url)
     with steps("upload-form"):
