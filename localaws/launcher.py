@@ -18,6 +18,8 @@ from localaws.invoke.asynchronous import AsyncInvoker
 from localaws.invoke.sync import InvokeService
 from localaws.runtime.logs import LogSink, read_invocations
 from localaws.runtime.pool import EnvironmentPool
+from localaws.services.local_api import LocalApi
+from localaws.services.not_implemented import NotImplementedGuard
 from localaws.targets import Clients
 
 _active: list[LocalAws] = []
@@ -52,7 +54,7 @@ class LocalAws:
         self._stops: list[Callable[[], Any]] = []
         self._stop_front: Callable[[], Any] | None = None
         try:
-            self.front = Front(DomainDispatcherApplication(create_backend_app))
+            self.front = Front(NotImplementedGuard(DomainDispatcherApplication(create_backend_app)))
             self._server = make_server("127.0.0.1", port or 0, self.front, threaded=True,
                                        request_handler=_quiet_handler(MotoRequestHandler))
             self._server.daemon_threads = True
@@ -83,6 +85,7 @@ class LocalAws:
         self.async_invoker = AsyncInvoker(self.invoker, self.clients)
         self._stops.append(self.async_invoker.stop)
         self.front.invoke_api = InvokeApi(self.invoker, self.async_invoker)
+        self.front.local_api = LocalApi(self.cfg)
         self.gateway = Gateway(self.invoker, self.clients, self.cfg)
         self.front.gateway = self.gateway
         self.front.on_control_write = self.gateway.invalidate
