@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from localaws.apigw.rest_api import load_rest_api
@@ -56,7 +56,7 @@ def rest_api_document(region: str, api_id: str, stage: str, oas3: bool, extensio
         return None
     deployment = api.deployments.get(api.stages[stage].deployment_id)
     created = getattr(deployment, "created_date", None)
-    version = (datetime.fromtimestamp(created, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")  # as AWS shows it
+    version = (datetime.fromtimestamp(created, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")  # as AWS shows it
                if isinstance(created, int) else str(api.version))
     info: dict[str, Any] = {"version": version, "title": api.name}
     if api.description:
