@@ -13,7 +13,7 @@ PATH_PARAM = re.compile(r"\{([^}]+)\}")
 
 
 def _integration(integ: dict[str, Any]) -> dict[str, Any]:
-    ext: dict[str, Any] = {"type": str(integ.get("integrationType", "")).lower()}
+    ext: dict[str, Any] = {"type": str(integ.get("integrationType", "")).lower(), "connectionType": "INTERNET"}
     for key, name in (("integrationUri", "uri"), ("integrationMethod", "httpMethod"),
                       ("payloadFormatVersion", "payloadFormatVersion"), ("connectionType", "connectionType"),
                       ("timeoutInMillis", "timeoutInMillis"), ("requestParameters", "requestParameters"),

@@ -1,4 +1,5 @@
-"""Control-plane calls the platform answers itself (moto has none): account settings, API exports, reservations."""
+"""Control-plane calls moto lacks, answered by the platform: account settings, API exports, GetAuthorizers,
+and the minimum unreserved concurrency check in front of moto's PutFunctionConcurrency."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ from werkzeug.wrappers import Request, Response
 
 from localaws.apigw.export_http import http_api_document
 from localaws.apigw.export_rest import rest_api_document
-from localaws.config import PlatformConfig
+from localaws.config import ACCOUNT_ID, PlatformConfig
 from localaws.invoke.api import aws_error, region_of
 from localaws.services.account import check_reservation, get_account_settings
 
 ACCOUNT_SETTINGS = re.compile(r"^/2016-08-19/account-settings/?$")
 CONCURRENCY = re.compile(r"^/2017-10-31/functions/([^/]+)/concurrency/?$")
+AUTHORIZERS = re.compile(r"^/v2/apis/([^/]+)/authorizers/?$")
 HTTP_EXPORT = re.compile(r"^/v2/apis/([^/]+)/exports/([^/]+)/?$")
 REST_EXPORT = re.compile(r"^/restapis/([^/]+)/stages/([^/]+)/exports/([^/]+)/?$")
 
@@ -53,6 +55,18 @@ def export_http_api(request: Request, api_id: str, specification: str) -> Respon
     return _document(doc, output == "YAML", f"{api_id}-oas30.{output.lower()}")
 
 
+def get_authorizers(request: Request, api_id: str) -> Response:
+    """GET /v2/apis/{apiId}/authorizers (apigatewayv2 GetAuthorizers, which moto lacks)."""
+    from moto.apigatewayv2.models import apigatewayv2_backends
+
+    try:
+        api = apigatewayv2_backends[ACCOUNT_ID][region_of(request)].get_api(api_id)
+    except Exception:
+        return aws_error(404, "NotFoundException", f"Invalid API identifier specified {ACCOUNT_ID}:{api_id}")
+    items = [a.to_json() for a in api.authorizers.values()]
+    return Response(json.dumps({"items": items}), 200, content_type="application/json")
+
+
 def export_rest_api(request: Request, api_id: str, stage: str, export_type: str) -> Response:
     """GET /restapis/{id}/stages/{stage}/exports/{swagger|oas30} (apigateway GetExport)."""
     if export_type not in ("swagger", "oas30"):
@@ -78,6 +92,8 @@ class LocalApi:
             return get_account_settings(self.cfg, _request(environ))
         if method == "PUT" and (match := CONCURRENCY.match(path)):
             return check_reservation(self.cfg, _request(environ), match.group(1))
+        if method == "GET" and (match := AUTHORIZERS.match(path)):
+            return get_authorizers(_request(environ), match.group(1))
         if method == "GET" and (match := HTTP_EXPORT.match(path)):
             return export_http_api(_request(environ), *match.groups())
         if method == "GET" and (match := REST_EXPORT.match(path)):

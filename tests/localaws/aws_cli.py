@@ -13,16 +13,18 @@ from typing import Any
 import botocore.session
 
 # One process runs a batch of commands through the CLI's own entry point (awscli.clidriver, what `aws` runs):
-# the CLI takes about a second to start, so a batch costs one start instead of one per command.
+# the CLI takes about a second to start and to load a service's model, so a batch pays that once per service
+# instead of once per command (one driver for the batch: 0.1-0.2 s a command instead of 0.3-0.8 s).
 BATCH = """
 import contextlib, io, json, sys
 from awscli.clidriver import create_clidriver
+driver = create_clidriver()
 results = []
 for argv in json.load(sys.stdin):
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
-            rc = create_clidriver().main(argv)
+            rc = driver.main(argv)
         except SystemExit as exc:
             rc = exc.code
     results.append({"rc": rc, "stdout": out.getvalue(), "stderr": err.getvalue()})
@@ -79,6 +81,8 @@ SCALARS: dict[str, tuple[type, ...]] = {
 
 def _check(shape: Any, value: Any, where: str) -> None:
     kind = shape.type_name
+    if value is None:
+        return  # moto writes some absent members as null (AWS omits them); the SDKs read both as absent
     if kind == "structure":
         assert isinstance(value, dict), f"{where}: {value!r} is not an object"
         for key, item in value.items():
