@@ -74,6 +74,8 @@ def session(cli: Callable[..., list[CliResult]], apis: dict[str, str], aws: Loca
     """Every call of the module in one CLI process, keyed by a short label."""
     http, rest, sqs_url = apis["http"], apis["rest"], ["--endpoint-url", aws.endpoint]  # see test_aws_cli_lambda
     calls = {
+        "quick-create": ["apigatewayv2", "create-api", "--name", "quick", "--protocol-type", "HTTP",
+                         "--target", FN_ARN],
         "get-apis": ["apigatewayv2", "get-apis"],
         "get-api": ["apigatewayv2", "get-api", "--api-id", http],
         "get-routes": ["apigatewayv2", "get-routes", "--api-id", http],
@@ -144,6 +146,15 @@ def test_http_api_inspection(session: dict[str, CliResult], apis: dict[str, str]
     check_shape("apigatewayv2", "GetAuthorizers", session["get-authorizers"].json, ("Items.0.AuthorizerType",))
     stages = check_shape("apigatewayv2", "GetStages", session["get-stages-v2"].json, ("Items.0.StageName",))
     assert [s["StageName"] for s in stages["Items"]] == ["$default"]
+
+
+def test_http_api_quick_create_routes_everything_to_the_function(session: dict[str, CliResult], aws: LocalAws,
+                                                                 client: Callable[[str], Any]) -> None:
+    api = check_shape("apigatewayv2", "CreateApi", session["quick-create"].json, ("ApiId", "ApiEndpoint", "Name"))
+    routes = client("apigatewayv2").get_routes(ApiId=api["ApiId"])["Items"]
+    assert [r["RouteKey"] for r in routes] == ["$default"]  # as AWS's quick create makes it
+    with urllib.request.urlopen(f"{aws.gateway_url(api['ApiId'])}/any/path", timeout=60) as reply:
+        assert reply.status == 200 and reply.read() == b"hi /any/path"
 
 
 def test_http_api_export_is_openapi_with_extensions(session: dict[str, CliResult], workdir: Path,
