@@ -11,6 +11,7 @@ import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aws_cli import CliResult, aws_executable, check_shape, cli_env, cli_error, run_batch
@@ -82,6 +83,8 @@ def session(cli: Callable[[list[list[str]]], list[CliResult]], aws: LocalAws) ->
          "--event-source-arn", "arn:aws:sqs:us-east-1:123456789012:jobs"],
         ["lambda", "list-event-source-mappings", "--function-name", FN],                            # 23
         ["lambda", "list-provisioned-concurrency-configs", "--function-name", FN],
+        ["sqs", "send-message", "--queue-url", f"{aws.endpoint}/123456789012/jobs", "--message-body",
+         "from-the-queue", "--endpoint-url", aws.endpoint],                                         # 25
     ])
 
 
@@ -144,33 +147,32 @@ def test_concurrency_and_account_settings(session: list[CliResult], aws: LocalAw
 
 
 def test_event_source_mapping_and_logs(session: list[CliResult], cli: Callable[..., list[CliResult]],
-                                       aws: LocalAws) -> None:
+                                       aws: LocalAws, client: Callable[[str], Any]) -> None:
     check_shape("sqs", "CreateQueue", session[21].json, ("QueueUrl",))
     mapping = check_shape("lambda", "CreateEventSourceMapping", session[22].json,
                           ("UUID", "EventSourceArn", "FunctionArn", "BatchSize", "State"))
     assert mapping["BatchSize"] == 5
     listed = check_shape("lambda", "ListEventSourceMappings", session[23].json, ("EventSourceMappings",))
     assert [m["UUID"] for m in listed["EventSourceMappings"]] == [mapping["UUID"]]
-    queue_url = session[21].json["QueueUrl"]
-    sent = cli([["lambda", "get-event-source-mapping", "--uuid", mapping["UUID"]],
-                ["sqs", "send-message", "--queue-url", queue_url, "--message-body", "from-the-queue",
-                 "--endpoint-url", aws.endpoint]])
-    check_shape("lambda", "GetEventSourceMapping", sent[0].json, ("UUID", "State"))
-    check_shape("sqs", "SendMessage", sent[1].json, ("MessageId", "MD5OfMessageBody"))
-    deadline = time.monotonic() + 30  # the async invoke and the SQS batch both run; wait for their records
+    check_shape("sqs", "SendMessage", session[25].json, ("MessageId", "MD5OfMessageBody"))
+    deadline = time.monotonic() + 30  # sync, async, alias and the SQS batch: wait for their billing records
     while len(aws.invocations()) < 4 and time.monotonic() < deadline:
         time.sleep(0.2)
     group = f"/aws/lambda/{FN}"
-    found = cli([["logs", "describe-log-streams", "--log-group-name", group],
+    stream = client("logs").describe_log_streams(logGroupName=group)["logStreams"][0]["logStreamName"]
+    found = cli([["lambda", "get-event-source-mapping", "--uuid", mapping["UUID"]],
+                 ["logs", "describe-log-streams", "--log-group-name", group],
                  ["logs", "filter-log-events", "--log-group-name", group, "--filter-pattern", "REPORT"],
-                 ["logs", "filter-log-events", "--log-group-name", group, "--filter-pattern", "from-the-queue"]])
-    streams = check_shape("logs", "DescribeLogStreams", found[0].json, ("logStreams.0.logStreamName",))
-    reports = check_shape("logs", "FilterLogEvents", found[1].json, ("events.0.message", "events.0.timestamp"))
+                 ["logs", "filter-log-events", "--log-group-name", group, "--filter-pattern", "from-the-queue"],
+                 ["logs", "get-log-events", "--log-group-name", group, "--log-stream-name", stream]])
+    check_shape("lambda", "GetEventSourceMapping", found[0].json, ("UUID", "State"))
+    streams = check_shape("logs", "DescribeLogStreams", found[1].json, ("logStreams.0.logStreamName",))
+    assert stream in [s["logStreamName"] for s in streams["logStreams"]]
+    reports = check_shape("logs", "FilterLogEvents", found[2].json, ("events.0.message", "events.0.timestamp"))
     assert len(reports["events"]) >= 4 and all("REPORT RequestId:" in e["message"] for e in reports["events"])
-    assert check_shape("logs", "FilterLogEvents", found[2].json)["events"], "the SQS batch never reached the function"
-    name = streams["logStreams"][0]["logStreamName"]
-    events = cli([["logs", "get-log-events", "--log-group-name", group, "--log-stream-name", name]])[0].json
-    check_shape("logs", "GetLogEvents", events, ("events.0.message", "nextForwardToken", "nextBackwardToken"))
+    assert check_shape("logs", "FilterLogEvents", found[3].json)["events"], "the SQS batch never reached the function"
+    events = check_shape("logs", "GetLogEvents", found[4].json,
+                         ("events.0.message", "nextForwardToken", "nextBackwardToken"))
     assert any(e["message"].startswith("START RequestId:") for e in events["events"])
 
 
