@@ -85,9 +85,9 @@ class LocalAws:
         self.async_invoker = AsyncInvoker(self.invoker, self.clients)
         self._stops.append(self.async_invoker.stop)
         self.front.invoke_api = InvokeApi(self.invoker, self.async_invoker)
-        self.front.local_api = LocalApi(self.cfg, self.front.moto_app)
         self.gateway = Gateway(self.invoker, self.clients, self.cfg)
         self.front.gateway = self.gateway
+        self.front.local_api = LocalApi(self.cfg, self.front.moto_app, self.gateway.rest)
         self.front.on_control_write = self.gateway.invalidate
         self._stops.append(install_hooks(self))
         self.events = EventSources(self)

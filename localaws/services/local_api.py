@@ -1,5 +1,8 @@
-"""Control-plane calls moto lacks, answered by the platform: account settings, API exports, GetAuthorizers,
-HTTP API quick create, and the minimum unreserved concurrency check in front of moto's PutFunctionConcurrency."""
+"""Control-plane calls moto lacks, answered by the platform.
+
+GetAccountSettings, API exports, GetAuthorizers, HTTP API quick create, TestInvokeMethod, and the minimum
+unreserved concurrency check in front of moto's PutFunctionConcurrency.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from werkzeug.wrappers import Request, Response
 
 from localaws.apigw.export_http import http_api_document
 from localaws.apigw.export_rest import rest_api_document
+from localaws.apigw.invoke_method import invoke_method
 from localaws.apigw.quick_create import quick_create
 from localaws.config import ACCOUNT_ID, PlatformConfig
 from localaws.invoke.api import aws_error, region_of
@@ -20,6 +24,7 @@ from localaws.services.account import check_reservation, get_account_settings
 
 ACCOUNT_SETTINGS = re.compile(r"^/2016-08-19/account-settings/?$")
 CONCURRENCY = re.compile(r"^/2017-10-31/functions/([^/]+)/concurrency/?$")
+TEST_INVOKE = re.compile(r"^/restapis/([^/]+)/resources/([^/]+)/methods/([A-Z]+)/?$")
 APIS = re.compile(r"^/v2/apis/?$")
 AUTHORIZERS = re.compile(r"^/v2/apis/([^/]+)/authorizers/?$")
 HTTP_EXPORT = re.compile(r"^/v2/apis/([^/]+)/exports/([^/]+)/?$")
@@ -85,8 +90,8 @@ def export_rest_api(request: Request, api_id: str, stage: str, export_type: str)
 class LocalApi:
     """Answers the calls above; __call__ gives None for every other request (they go on to moto)."""
 
-    def __init__(self, cfg: PlatformConfig, moto_app: Any) -> None:
-        self.cfg, self.moto_app = cfg, moto_app
+    def __init__(self, cfg: PlatformConfig, moto_app: Any, rest: Any) -> None:
+        self.cfg, self.moto_app, self.rest = cfg, moto_app, rest
 
     def __call__(self, environ: dict[str, Any]) -> Response | None:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
@@ -97,6 +102,10 @@ class LocalApi:
         if method == "POST" and APIS.match(path):
             request = _request(environ)
             return quick_create(self.moto_app, environ, request, region_of(request))
+        if method == "POST" and (match := TEST_INVOKE.match(path)):
+            request = _request(environ)
+            doc = request.get_json(silent=True, force=True) or {}
+            return invoke_method(self.rest, region_of(request), *match.groups(), doc)
         if method == "GET" and (match := AUTHORIZERS.match(path)):
             return get_authorizers(_request(environ), match.group(1))
         if method == "GET" and (match := HTTP_EXPORT.match(path)):

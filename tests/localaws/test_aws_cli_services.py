@@ -53,7 +53,7 @@ def apis(client: Callable[[str], Any], role: str) -> dict[str, str]:
     ag.put_integration(restApiId=rest, resourceId=items, httpMethod="GET", type="AWS_PROXY",
                        integrationHttpMethod="POST", uri=INVOKE_URI)
     ag.create_deployment(restApiId=rest, stageName="prod")
-    return {"http": http, "rest": rest}
+    return {"http": http, "rest": rest, "items": items}
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +94,8 @@ def session(cli: Callable[..., list[CliResult]], apis: dict[str, str], aws: Loca
         "export-missing": ["apigatewayv2", "export-api", "--api-id", "nope", "--specification", "OAS30",
                            "--output-type", "YAML", "missing.yaml"],
         "get-rest-apis": ["apigateway", "get-rest-apis"],
+        "test-invoke": ["apigateway", "test-invoke-method", "--rest-api-id", rest, "--resource-id", apis["items"],
+                        "--http-method", "GET", "--path-with-query-string", "/items?page=2"],
         "get-resources": ["apigateway", "get-resources", "--rest-api-id", rest],
         "get-stages": ["apigateway", "get-stages", "--rest-api-id", rest],
         "swagger": ["apigateway", "get-export", "--rest-api-id", rest, "--stage-name", "prod", "--export-type",
@@ -205,6 +207,13 @@ def test_rest_api_inspection_and_export(session: dict[str, CliResult], workdir: 
     validate(oas)
     assert oas["openapi"].startswith("3.0") and oas["servers"][0]["variables"]["basePath"]["default"] == "prod"
     assert "x-amazon-apigateway-integration" not in oas["paths"]["/items"]["get"]  # not asked for
+
+
+def test_rest_api_test_invoke_method(session: dict[str, CliResult]) -> None:
+    tested = check_shape("apigateway", "TestInvokeMethod", session["test-invoke"].json,
+                         ("status", "body", "headers", "log", "latency"))
+    assert tested["status"] == 200 and tested["body"] == "hi "  # a REST (payload 1.0) event has no rawPath
+    assert "Method completed with status: 200" in tested["log"]
 
 
 def test_s3(session: dict[str, CliResult], workdir: Path) -> None:
