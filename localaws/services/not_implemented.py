@@ -13,6 +13,7 @@ from localaws.services.operations import resolve_operation
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 HINT = "see localaws/README.md, 'What differs from AWS'"
+MAX_PEEK = 1024 * 1024
 
 
 def _describe(model: Any, op_name: str | None, environ: dict[str, Any]) -> str:
@@ -53,6 +54,16 @@ def not_implemented(model: Any, op_name: str | None, environ: dict[str, Any]) ->
     return error_reply(model, 404, "UnknownOperationException", f"{what}: unknown operation.")
 
 
+def _peek_body(environ: dict[str, Any]) -> bytes:
+    """A small body, read and put back (query-protocol calls name their Action in it); big or chunked: b""."""
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    if not 0 < length <= MAX_PEEK:
+        return b""  # uploads stream on to moto untouched
+    body = environ["wsgi.input"].read(length)
+    environ["wsgi.input"] = io.BytesIO(body)
+    return body
+
+
 class NotImplementedGuard:
     """WSGI wrapper around moto: its HTML 404 pages and NotImplementedError become AWS-shaped errors."""
 
@@ -60,9 +71,7 @@ class NotImplementedGuard:
         self.app = app
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        body = environ["wsgi.input"].read(length) if length else b""
-        environ["wsgi.input"] = io.BytesIO(body)
+        body = _peek_body(environ)
         started: list[tuple[str, list[Any]]] = []
         written: list[bytes] = []
 

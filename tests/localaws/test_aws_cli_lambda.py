@@ -18,6 +18,7 @@ from aws_cli import CliResult, aws_executable, check_shape, cli_env, cli_error, 
 from lambda_helpers import zip_of
 
 from localaws import LocalAws
+from localaws.services.account import minimum_unreserved
 
 FN = "my-function"
 ROLE = "arn:aws:iam::123456789012:role/lambda-ex"
@@ -130,7 +131,7 @@ def test_concurrency_and_account_settings(session: list[CliResult], aws: LocalAw
     limit = aws.cfg.concurrency_limit
     refused = cli_error(session[15])
     assert "(InvalidParameterValueException)" in refused and "PutFunctionConcurrency" in refused
-    assert "below its minimum value of [1]" in refused
+    assert f"below its minimum value of [{minimum_unreserved(limit)}]" in refused  # [1] for the default 10
     assert check_shape("lambda", "PutFunctionConcurrency", session[16].json)["ReservedConcurrentExecutions"] == 3
     assert check_shape("lambda", "GetFunctionConcurrency", session[17].json)["ReservedConcurrentExecutions"] == 3
     keys = ("AccountLimit.TotalCodeSize", "AccountLimit.CodeSizeUnzipped", "AccountLimit.CodeSizeZipped",
