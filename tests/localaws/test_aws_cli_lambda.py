@@ -86,6 +86,13 @@ def session(cli: Callable[[list[list[str]]], list[CliResult]], aws: LocalAws) ->
         ["lambda", "list-provisioned-concurrency-configs", "--function-name", FN],
         ["sqs", "send-message", "--queue-url", f"{aws.endpoint}/123456789012/jobs", "--message-body",
          "from-the-queue", "--endpoint-url", aws.endpoint],                                         # 25
+        ["lambda", "wait", "function-active-v2", "--function-name", FN],
+        ["lambda", "update-function-code", "--function-name", FN, "--zip-file", "fileb://function.zip"],  # 27
+        ["lambda", "get-function-configuration", "--function-name", FN],
+        ["lambda", "tag-resource", "--resource", f"arn:aws:lambda:us-east-1:123456789012:function:{FN}",
+         "--tags", "course=workshop"],                                                              # 29
+        ["lambda", "list-tags", "--resource", f"arn:aws:lambda:us-east-1:123456789012:function:{FN}"],
+        ["lambda", "put-function-event-invoke-config", "--function-name", FN, "--maximum-retry-attempts", "0"],
     ])
 
 
@@ -175,6 +182,17 @@ def test_event_source_mapping_and_logs(session: list[CliResult], cli: Callable[.
     events = check_shape("logs", "GetLogEvents", found[4].json,
                          ("events.0.message", "nextForwardToken", "nextBackwardToken"))
     assert any(e["message"].startswith("START RequestId:") for e in events["events"])
+
+
+def test_code_updates_tags_and_async_settings(session: list[CliResult]) -> None:
+    assert session[26].rc == 0 and session[26].stdout == ""  # the waiter returns once the function is Active
+    updated = check_shape("lambda", "UpdateFunctionCode", session[27].json, CONFIG)
+    current = check_shape("lambda", "GetFunctionConfiguration", session[28].json, CONFIG + ("State",))
+    assert current["CodeSha256"] == updated["CodeSha256"] and current["State"] == "Active"
+    assert session[29].rc == 0
+    assert check_shape("lambda", "ListTags", session[30].json, ("Tags",))["Tags"] == {"course": "workshop"}
+    settings = check_shape("lambda", "PutFunctionEventInvokeConfig", session[31].json, ("FunctionArn",))
+    assert settings["MaximumRetryAttempts"] == 0
 
 
 def test_unimplemented_operation_is_an_aws_error_naming_it(session: list[CliResult]) -> None:
