@@ -71,7 +71,7 @@ def run_arch(name: str, cfg: BenchConfig) -> dict:
     if procs.load_arch(name):
         return {**result, "status": "skipped", "reason": f"already up; run `workshop down {name}` first"}
     module = archs.load(name)
-    result["components"] = list(getattr(module, "COMPONENTS", ()))
+    result["components"] = list(module.COMPONENTS)
     try:
         log(f"{name}: up")
         started = time.monotonic()

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
+
+from workshop import settings
 
 DEFAULT_PRICES = Path(__file__).parent.parent / "data" / "prices.json"
 
@@ -45,7 +46,7 @@ class Options:
 def load_prices(path: str | Path | None = None) -> dict:
     """The price file, with entries of a user file (argument or WORKSHOP_PRICES) replacing the defaults."""
     prices = json.loads(DEFAULT_PRICES.read_text())
-    user = path or os.environ.get("WORKSHOP_PRICES")
+    user = path or settings.prices_file()
     if user:
         override = json.loads(Path(user).read_text())
         for section in ("prices", "assumptions"):

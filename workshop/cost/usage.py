@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
-from types import ModuleType
 
+from workshop.archs import Architecture
 from workshop.cost import media as cost_media
 from workshop.cost import model as cost
 
@@ -18,18 +18,12 @@ VARIANTS = {  # name -> switches; serverless is drawn with INIT billed and not, 
 }
 
 
-def _records(module: ModuleType) -> list[dict]:
-    """Billing records (one per invocation) from `lambda_invocations()` or the local platform's state dir."""
-    if hasattr(module, "lambda_invocations"):
-        return list(module.lambda_invocations())
-    if not hasattr(module, "state_dir"):
-        return []
-    from localaws.runtime.logs import read_invocations  # the local Lambda platform's invocations.jsonl
-
-    return read_invocations(module.state_dir())
+def _records(module: Architecture) -> list[dict]:
+    """Billing records (one per invocation) of the architecture's functions (none outside serverless)."""
+    return list(module.lambda_invocations())
 
 
-def lambda_usage(module: ModuleType, load: dict) -> dict | None:
+def lambda_usage(module: Architecture, load: dict) -> dict | None:
     """Invocations and billed GB-seconds (duration and INIT) per API request during the load run, if any."""
     try:
         records = [r for r in _records(module) if load["started"] <= r["timestamp"] <= load["finished"] + 1]
@@ -46,7 +40,7 @@ def lambda_usage(module: ModuleType, load: dict) -> dict | None:
                             "init_gb_s": init / requests}}
 
 
-def lambda_usages(module: ModuleType, result: dict) -> dict:
+def lambda_usages(module: Architecture, result: dict) -> dict:
     """Billing during the load run (`lambda`) and during the seed clip's cascade (`lambda_transcode`)."""
     upload = result["seed"]["upload"]
     cascade = None

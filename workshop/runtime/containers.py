@@ -6,7 +6,6 @@ The engine comes from scripts/docker-engine.sh. Every container gets the label `
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ import docker
 import requests
 from docker.errors import APIError, BuildError, DockerException, ImageNotFound, NotFound
 
+from workshop import settings
 from workshop.runtime.images import build_wheelhouse, core_wheel, default_cache_dir, make_context, stage_names
 
 __all__ = ["ImageInfo", "build_image", "build_wheelhouse", "core_wheel", "default_base_image",
@@ -52,8 +52,8 @@ def engine_available(timeout: float = 2.0) -> bool:
 
 def default_base_image() -> str:
     """Base image: env WORKSHOP_BASE_IMAGE, else the local base if present, else python:3.11-slim."""
-    if os.environ.get("WORKSHOP_BASE_IMAGE"):
-        return os.environ["WORKSHOP_BASE_IMAGE"]
+    if settings.base_image():
+        return str(settings.base_image())
     try:
         client(5).images.get(LOCAL_BASE_IMAGE)
         return LOCAL_BASE_IMAGE

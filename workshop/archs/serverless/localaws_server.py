@@ -1,6 +1,6 @@
-"""python -m serverless.deploy.local_aws --port N --state-dir DIR: the platform's local AWS plus the S3 edge.
+"""python -m workshop.archs.serverless.localaws_server --port N --state-dir DIR: the local AWS plus the S3 edge.
 
-The same as `python -m localaws serve`, with upload_guard.UploadGuard wrapped around moto so
+The same as `python -m localaws serve`, with the app's upload_guard.UploadGuard wrapped around moto so
 presigned URLs are checked and the contract's upload rules (413, 409) hold for the serverless app.
 """
 
@@ -17,7 +17,7 @@ from serverless.deploy.upload_guard import UploadGuard
 
 def main(argv: list[str] | None = None) -> int:
     """Start the local AWS with the upload guard; block until SIGTERM/SIGINT, then stop everything."""
-    parser = argparse.ArgumentParser(prog="python -m serverless.deploy.local_aws")
+    parser = argparse.ArgumentParser(prog="python -m workshop.archs.serverless.localaws_server")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--state-dir", required=True)
     args = parser.parse_args(argv)
