@@ -7,7 +7,7 @@ The transcoding worker runs in a thread of each gunicorn worker (see gunicorn.co
 
 from __future__ import annotations
 
-from typing import BinaryIO, cast
+from typing import IO, cast
 
 from flask import Flask, current_app, request
 
@@ -58,7 +58,7 @@ def register_logic_api(app: Flask) -> None:
     def upload_source(video_id: str):
         declared = request.args.get("declared_bytes", type=int)
         try:
-            return _catalog().accept_upload(video_id, cast(BinaryIO, request.stream), declared).to_record()
+            return _catalog().accept_upload(video_id, cast(IO[bytes], request.stream), declared).to_record()
         except AppError:
             drain()
             raise

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, Protocol
+from typing import IO, Any, Protocol
 
 from videocatalog.model import Rendition, Video
 
@@ -52,7 +52,7 @@ class VideoRepository(Protocol):
 class BlobStore(Protocol):
     """Stores media by key (sources and renditions)."""
 
-    def put_stream(self, key: str, stream: BinaryIO, max_bytes: int) -> int: ...
+    def put_stream(self, key: str, stream: IO[bytes], max_bytes: int) -> int: ...
     def put_file(self, key: str, path: str) -> int: ...
     def get_to_file(self, key: str, path: str) -> None: ...
     def open(self, key: str) -> Iterator[bytes]: ...

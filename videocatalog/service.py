@@ -7,7 +7,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from videocatalog import config
 from videocatalog.adapters.leases import MemoryLeases
@@ -62,7 +62,7 @@ class Catalog:
         self.blobs.delete_prefix(f"renditions/{video_id}/")
         self.views.forget(video_id)
 
-    def accept_upload(self, video_id: str, stream: BinaryIO, declared_bytes: int | None) -> Video:
+    def accept_upload(self, video_id: str, stream: IO[bytes], declared_bytes: int | None) -> Video:
         """Store the source once, mark the video processing and queue its transcoding."""
         self._check_awaiting_upload(video_id)
         if declared_bytes is not None and declared_bytes > self.max_upload_bytes:

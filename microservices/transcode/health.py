@@ -40,7 +40,7 @@ def _handler(status: Callable[[], dict[str, Any]]) -> type[BaseHTTPRequestHandle
 def serve_health(port: int, status: Callable[[], dict[str, Any]]) -> list[ThreadingHTTPServer]:
     """Answer GET /health with `status()` on 127.0.0.1:port (and the probe port) in daemon threads."""
     ports = [port] + ([int(os.environ["WORKSHOP_PROBE_PORT"])] if os.environ.get("WORKSHOP_PROBE_PORT") else [])
-    servers = []
+    servers: list[ThreadingHTTPServer] = []
     for p in ports:
         server = _Server(("127.0.0.1", p), _handler(status))
         threading.Thread(target=server.serve_forever, name=f"health-{p}", daemon=True).start()

@@ -34,6 +34,13 @@ class Resource:
     name: str | None
     metadata: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def physical(self) -> str:
+        """The physical name of a resource that must have one (functions, roles, APIs, queues)."""
+        if self.name is None:
+            raise ValueError(f"{self.logical} ({self.type}) has no physical name")
+        return self.name
+
 
 class Stack:
     """The template, its parameters and what every resource will be called in one account and region."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +21,15 @@ def _quietly(fn: Callable[[], Any]) -> None:
             raise
 
 
+def _delete_queue(sqs: Any, name: str) -> None:
+    sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName=name)["QueueUrl"])
+
+
+def _delete_bucket(t: Target, name: str) -> None:
+    _empty_bucket(t, name)
+    t.client("s3").delete_bucket(Bucket=name)
+
+
 def _empty_bucket(t: Target, name: str) -> None:
     s3 = t.client("s3")
     for page in s3.get_paginator("list_object_versions").paginate(Bucket=name):
@@ -34,7 +44,7 @@ def _function(t: Target, name: str) -> None:
     for page in lam.get_paginator("list_event_source_mappings").paginate():
         for esm in page.get("EventSourceMappings", []):  # the function's own and its aliases'
             if f":function:{name}:" in esm["FunctionArn"] + ":":
-                _quietly(lambda u=esm["UUID"]: lam.delete_event_source_mapping(UUID=u))
+                _quietly(functools.partial(lam.delete_event_source_mapping, UUID=esm["UUID"]))
     _quietly(lambda: lam.delete_function(FunctionName=name))  # versions and aliases go with it
     # Lambda made its log group on first invocation; on AWS it never expires, so it goes with the function.
     _quietly(lambda: t.client("logs").delete_log_group(logGroupName=log_group(name)))
@@ -79,7 +89,7 @@ def teardown(t: Target, stack: Stack, log: Callable[[str], None] = print) -> Non
                 if api["name"] == r.name:
                     gw.delete_rest_api(restApiId=api["id"])
         elif r.type == "AWS::Serverless::Function":
-            _function(t, r.name)
+            _function(t, r.physical)
         elif r.type == "AWS::Serverless::LayerVersion":
             for v in lam.list_layer_versions(LayerName=r.name).get("LayerVersions", []):
                 lam.delete_layer_version(LayerName=r.name, VersionNumber=v["Version"])
@@ -90,22 +100,23 @@ def teardown(t: Target, stack: Stack, log: Callable[[str], None] = print) -> Non
                     sns.unsubscribe(SubscriptionArn=sub["SubscriptionArn"])
             sns.delete_topic(TopicArn=arn)
         elif r.type == "AWS::SQS::Queue":
-            _quietly(lambda n=r.name: sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName=n)["QueueUrl"]))
+            _quietly(functools.partial(_delete_queue, sqs, r.physical))
         elif r.type == "AWS::Kinesis::Stream":
-            _quietly(lambda n=r.name: t.client("kinesis").delete_stream(StreamName=n, EnforceConsumerDeletion=True))
+            _quietly(functools.partial(t.client("kinesis").delete_stream, StreamName=r.physical,
+                                       EnforceConsumerDeletion=True))
         elif r.type == "AWS::S3::Bucket":
-            _quietly(lambda n=r.name: (_empty_bucket(t, n), t.client("s3").delete_bucket(Bucket=n)))
+            _quietly(functools.partial(_delete_bucket, t, r.physical))
         elif r.type == "AWS::DynamoDB::Table":
-            _quietly(lambda n=r.name: t.client("dynamodb").delete_table(TableName=n))
+            _quietly(functools.partial(t.client("dynamodb").delete_table, TableName=r.physical))
         elif r.type == "AWS::IAM::Role":
-            _role(t, r.name)
+            _role(t, r.physical)
     art = stack.artifacts_bucket()
-    _quietly(lambda: (_empty_bucket(t, art), t.client("s3").delete_bucket(Bucket=art)))
+    _quietly(functools.partial(_delete_bucket, t, art))
 
 
 def leftovers(t: Target, stack: Stack) -> list[str]:
     """Whatever of the stack still exists, found by listing each service (empty when teardown worked)."""
-    names = {r.type: set() for r in stack.resources}
+    names: dict[str, set[str]] = {r.type: set() for r in stack.resources}
     for r in stack.resources:
         if r.name:
             names[r.type].add(r.name)

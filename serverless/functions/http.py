@@ -67,11 +67,11 @@ class Request:
 
 def respond(status: int, body: Any = None, headers: dict[str, str] | None = None) -> Response:
     """A proxy integration response with a JSON body (no body for 204)."""
-    out = {"statusCode": status, "headers": {"Content-Type": "application/json", **(headers or {})},
-           "isBase64Encoded": False, "body": "" if body is None else json.dumps(body)}
+    head = {"Content-Type": "application/json", **(headers or {})}
     if status == 204:
-        out["headers"].pop("Content-Type")
-    return out
+        head.pop("Content-Type")
+    return {"statusCode": status, "headers": head, "isBase64Encoded": False,
+            "body": "" if body is None else json.dumps(body)}
 
 
 def error(status: int, code: str, message: str) -> Response:

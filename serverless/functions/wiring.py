@@ -11,6 +11,7 @@ from videocatalog.adapters.s3 import S3BlobStore
 from videocatalog.adapters.sns import SnsNotifier
 from videocatalog.adapters.views_aws import CountsViewLog, KinesisViewLog
 from videocatalog.model import Rendition, Video
+from videocatalog.ports import Job
 from videocatalog.service import Catalog
 
 
@@ -36,9 +37,20 @@ class NoJobs:
     """Serverless has no job queue port: the S3 event starts the cascade."""
 
     def enqueue(self, body: dict[str, Any]) -> None:
+        """Never called: uploads go straight to S3."""
         raise RuntimeError("uploads go straight to S3; its ObjectCreated event starts the cascade")
 
-    claim = ack = release = enqueue  # type: ignore[assignment]
+    def claim(self, lease_s: float) -> Job | None:
+        """Never called: no worker claims jobs here."""
+        raise RuntimeError("serverless has no job queue; the cascade is event-driven")
+
+    def ack(self, job: Job) -> None:
+        """Never called."""
+        raise RuntimeError("serverless has no job queue; the cascade is event-driven")
+
+    def release(self, job: Job) -> None:
+        """Never called."""
+        raise RuntimeError("serverless has no job queue; the cascade is event-driven")
 
 
 @functools.cache

@@ -70,9 +70,15 @@ def _alb(prices: dict, avg_rps: float, m: Measured) -> float:
     return hours * (_p(prices, "alb_hour") + lcu * _p(prices, "alb_lcu_hour"))
 
 
+def _cpu_s(m: Measured) -> float:
+    if m.cpu_s_per_request is None:
+        raise ValueError(f"{m.arch}: no CPU time was measured, so its servers cannot be sized")
+    return m.cpu_s_per_request
+
+
 def _servers(m: Measured, avg_rps: float, prices: dict, opts: Options) -> dict[str, float]:
     hours, vcpu = prices["hours_per_month"], _a(prices, "instance_vcpu")
-    needed = avg_rps * _a(prices, "peak_to_average") * m.cpu_s_per_request / _a(prices, "target_cpu_utilization")
+    needed = avg_rps * _a(prices, "peak_to_average") * _cpu_s(m) / _a(prices, "target_cpu_utilization")
     instances = max(_a(prices, "min_instances_per_unit") * m.units, math.ceil(needed / vcpu))
     hourly = _p(prices, "ec2_c7g_large_hour" if opts.arm64 else "ec2_c6i_large_hour")
     return {"ec2": instances * hourly * hours, "ebs": instances * _a(prices, "ebs_gb_per_instance")
@@ -80,7 +86,7 @@ def _servers(m: Measured, avg_rps: float, prices: dict, opts: Options) -> dict[s
 
 
 def _fargate(m: Measured, avg_rps: float, prices: dict, opts: Options) -> dict[str, float]:
-    needed = avg_rps * _a(prices, "peak_to_average") * m.cpu_s_per_request / _a(prices, "target_cpu_utilization")
+    needed = avg_rps * _a(prices, "peak_to_average") * _cpu_s(m) / _a(prices, "target_cpu_utilization")
     floor = m.units * _a(prices, "min_instances_per_unit") * _a(prices, "fargate_min_task_vcpu")
     vcpu = max(floor, needed)
     arch = "arm" if opts.arm64 else "x86"

@@ -166,7 +166,7 @@ def timed_invoke(aws: LabAws, name: str, payload: dict[str, Any] | None = None) 
     body = json.loads(resp["Payload"].read() or b"null")
     ms = (time.perf_counter() - start) * 1000
     request_id = resp["ResponseMetadata"]["RequestId"]
-    record = next((r for r in reversed(aws.invocations()) if r["request_id"] == request_id), {})
+    record: dict[str, Any] = next((r for r in reversed(aws.invocations()) if r["request_id"] == request_id), {})
     return {"answer": body, "latency_ms": round(ms, 2), "error": resp.get("FunctionError"),
             "init_ms": record.get("init_ms"), "duration_ms": record.get("duration_ms"),
             "billed_ms": record.get("billed_ms"), "billed_init_ms": record.get("billed_init_ms"),

@@ -80,16 +80,16 @@ def run(module: Architecture, base_url: str, video_id: str, folder: Path, params
             threshold = max(params.latency_threshold_ms, 3 * percentile(base, 99))
             ev["deploy"] = time.time()
             module.deploy(component, "v2-bad", {"WORKSHOP_FAULT": params.fault})
-            ev["deployed"] = time.time()
-            ev["detected"] = _wait(lambda: bad(mon.since(ev["deployed"]), threshold, params),
+            ev["deployed"] = deployed = time.time()
+            ev["detected"] = _wait(lambda: bad(mon.since(deployed), threshold, params),
                                    params.detect_timeout_s, params.poll_s)
             ev["rollback"] = time.time()
             module.deploy(component, "v1", {})
-            ev["rolled_back"] = time.time()
-            ev["recovered"] = _wait(lambda: _recovered_at(mon.since(ev["rolled_back"]), threshold) is not None,
+            ev["rolled_back"] = rolled_back = time.time()
+            ev["recovered"] = _wait(lambda: _recovered_at(mon.since(rolled_back), threshold) is not None,
                                     params.recover_timeout_s, params.poll_s)
             if ev["recovered"]:
-                ev["recovered"] = _recovered_at(mon.since(ev["rolled_back"]), threshold)
+                ev["recovered"] = _recovered_at(mon.since(rolled_back), threshold)
             time.sleep(params.tail_s)
             ev["end"] = time.time()
     finally:

@@ -8,6 +8,8 @@ instances of a service (transcode workers, typically). See workshop/archs/__init
 
 from __future__ import annotations
 
+from typing import Any
+
 from videocatalog import config
 from workshop.archs.microservices import aws as ms_localaws
 from workshop.archs.microservices import run as ms_run
@@ -48,7 +50,7 @@ def _next_instance(info: dict, service: str) -> str:
 
 def _start(info: dict, service: Service, release: str, env: dict[str, str]) -> dict:
     runner = ms_run.backend(info["backend"])
-    if info["backend"] == "docker" and f"{service.name}:{release}" not in info["images"]:
+    if isinstance(runner, ms_run.DockerBackend) and f"{service.name}:{release}" not in info["images"]:
         info["images"][f"{service.name}:{release}"] = runner.build(service, release)
     name = _next_instance(info, service.name)
     procs.save_arch(ARCH, info)  # the counter, before anything can fail
@@ -87,7 +89,7 @@ def up(backend: str | None = None, release: str = "v1") -> str:
     variables.update(ms_localaws.start(ms_localaws.port()))
     services = ms_spec.load(variables)[0]
     gateway = services[settings["gateway"]]  # the ports chosen above
-    info = {"url": f"http://127.0.0.1:{gateway.port}", "release": release, "backend": backend,
+    info: dict[str, Any] = {"url": f"http://127.0.0.1:{gateway.port}", "release": release, "backend": backend,
             "variables": variables, "components": {}, "env": {}, "images": {}, "counters": {}}
     procs.save_arch(ARCH, info)
     for service in _services(info).values():
