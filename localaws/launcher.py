@@ -150,3 +150,24 @@ def start_local_aws(state_dir: str | Path, port: int | None = None, config: Plat
 def active() -> LocalAws | None:
     """The most recently started LocalAws in this process (moto's event hooks deliver to it)."""
     return _active[-1] if _active else None
+
+
+def serve_until_signal(state_dir: str | Path, port: int | None = None,
+                       wrap_moto: Callable[[Any], Any] | None = None) -> None:
+    """Run a local AWS until SIGTERM or SIGINT, then stop everything; `wrap_moto` may wrap moto's WSGI app.
+
+    The endpoint is printed as `AWS_ENDPOINT_URL=...` once it is ready (whoever started the process reads it).
+    """
+    import signal
+
+    done = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: done.set())
+    aws = start_local_aws(state_dir, port)
+    try:
+        if wrap_moto is not None:
+            aws.front.moto_app = wrap_moto(aws.front.moto_app)  # the front forwards every non-Lambda request here
+        print(f"local AWS ready: AWS_ENDPOINT_URL={aws.endpoint}", flush=True)
+        done.wait()
+    finally:
+        aws.stop()

@@ -12,6 +12,7 @@ from videocatalog.adapters.http_data import HttpJobQueue, http_ports
 from videocatalog.adapters.http_peer import Peer
 from videocatalog.errors import Unavailable
 from videocatalog.ports import Job, JobQueue
+from videocatalog.transcode import FfmpegTranscoder
 
 log = logging.getLogger("soa.worker")
 
@@ -55,7 +56,7 @@ def run(peer: Peer, stop: threading.Event, idle_s: float = 0.5) -> None:
     while not stop.is_set():
         try:
             tracked.release_open()
-            worked = pipeline.work_once(repo, blobs, tracked, lease_s=settings.job_lease_s())
+            worked = pipeline.work_once(repo, blobs, tracked, FfmpegTranscoder(), lease_s=settings.job_lease_s())
             paused = False
         except Unavailable as exc:
             if not paused:  # once per outage, not every idle tick

@@ -18,7 +18,7 @@ from videocatalog.adapters.http_peer import Peer, capped
 from videocatalog.errors import PayloadTooLarge
 from videocatalog.model import Video
 from videocatalog.ports import ListQuery, Page
-from videocatalog.service import Catalog, source_key
+from videocatalog.service import Videos, source_key
 from videocatalog.validation import NewVideo
 
 DECLARED_LENGTH = "X-Declared-Length"  # the body goes on chunked, so its declared size travels apart
@@ -30,7 +30,7 @@ class GatewayCatalog:
     def __init__(self, catalog: Peer, upload: Peer, analytics: Peer, max_upload_bytes: int | None = None) -> None:
         self.repo, self.blobs = HttpRepository(catalog), HttpBlobStore(upload)
         # The core's create/get/list/open_rendition run here on the remote ports; the rest is routed.
-        self.core = Catalog(self.repo, self.blobs, jobs=None, views=None)  # type: ignore[arg-type]
+        self.core = Videos(self.repo, self.blobs)
         self.upload, self.analytics = upload, analytics
         self.max_upload_bytes = max_upload_bytes or config.max_upload_bytes()
 

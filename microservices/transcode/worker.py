@@ -23,6 +23,7 @@ from videocatalog.adapters.http_data import HttpBlobStore, HttpRepository
 from videocatalog.adapters.http_retry import RetryingPeer as Peer
 from videocatalog.adapters.sqs import SqsJobQueue, sqs_client
 from videocatalog.ports import Job
+from videocatalog.transcode import FfmpegTranscoder
 from videocatalog.web.faults import parse_fault
 
 log = logging.getLogger("transcode")
@@ -99,7 +100,7 @@ class Worker:
         """Work jobs until SIGTERM; a job in progress is finished first."""
         while not self.stop.is_set():
             try:
-                if not pipeline.work_once(self.repo, self.blobs, self.jobs, lease_s()):
+                if not pipeline.work_once(self.repo, self.blobs, self.jobs, FfmpegTranscoder(), lease_s()):
                     self.bury_dead_letters()
             except Exception:  # a peer or the queue is down: the job's lease brings it back later
                 log.exception("worker loop error")

@@ -11,7 +11,6 @@ from videocatalog.adapters.s3 import S3BlobStore
 from videocatalog.adapters.sns import SnsNotifier
 from videocatalog.adapters.views_aws import CountsViewLog, KinesisViewLog
 from videocatalog.model import Rendition, Video
-from videocatalog.ports import Job
 from videocatalog.service import Catalog
 
 
@@ -33,32 +32,12 @@ def notifier() -> SnsNotifier:
     return SnsNotifier(settings.status_topic())
 
 
-class NoJobs:
-    """Serverless has no job queue port: the S3 event starts the cascade."""
-
-    def enqueue(self, body: dict[str, Any]) -> None:
-        """Never called: uploads go straight to S3."""
-        raise RuntimeError("uploads go straight to S3; its ObjectCreated event starts the cascade")
-
-    def claim(self, lease_s: float) -> Job | None:
-        """Never called: no worker claims jobs here."""
-        raise RuntimeError("serverless has no job queue; the cascade is event-driven")
-
-    def ack(self, job: Job) -> None:
-        """Never called."""
-        raise RuntimeError("serverless has no job queue; the cascade is event-driven")
-
-    def release(self, job: Job) -> None:
-        """Never called."""
-        raise RuntimeError("serverless has no job queue; the cascade is event-driven")
-
-
 @functools.cache
 def catalog(views: str = "counts") -> Catalog:
     """The core's use cases on DynamoDB and S3; views go to the stream ("stream") or the counts ("counts")."""
     view_log: Any = KinesisViewLog(settings.views_stream()) if views == "stream" else CountsViewLog(
         settings.counts_table())
-    return Catalog(repo(), blobs(), NoJobs(), view_log)
+    return Catalog(repo(), blobs(), view_log)  # uploads go straight to S3: no upload use case here
 
 
 def rendition_url(video: Video, rendition: Rendition) -> str | None:

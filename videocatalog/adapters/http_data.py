@@ -154,6 +154,6 @@ class HttpViewLog:
 
 
 def http_ports(peer: Peer) -> tuple[HttpRepository, HttpBlobStore, HttpJobQueue, HttpViewLog]:
-    """Every port on one data service, in Catalog's argument order."""
+    """Every port on one data service: repository, blob store, job queue, view log."""
     return HttpRepository(peer), HttpBlobStore(peer), HttpJobQueue(peer), HttpViewLog(peer)
 

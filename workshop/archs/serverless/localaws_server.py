@@ -7,11 +7,9 @@ presigned URLs are checked and the contract's upload rules (413, 409) hold for t
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-import threading
 
-from localaws import start_local_aws
+from localaws.launcher import serve_until_signal
 from serverless.deploy.upload_guard import UploadGuard
 
 
@@ -21,16 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--state-dir", required=True)
     args = parser.parse_args(argv)
-    done = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: done.set())
-    aws = start_local_aws(args.state_dir, args.port or None)
-    try:
-        aws.front.moto_app = UploadGuard(aws.front.moto_app)  # Front forwards every non-Lambda request here
-        print(f"AWS_ENDPOINT_URL={aws.endpoint}", flush=True)
-        done.wait()
-    finally:
-        aws.stop()
+    serve_until_signal(args.state_dir, args.port or None, wrap_moto=UploadGuard)
     return 0
 
 
