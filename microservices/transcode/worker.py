@@ -22,9 +22,9 @@ from videocatalog import config, pipeline
 from videocatalog.adapters.http_data import HttpBlobStore, HttpRepository
 from videocatalog.adapters.http_retry import RetryingPeer as Peer
 from videocatalog.adapters.sqs import SqsJobQueue, sqs_client
+from videocatalog.faults import Fault, parse_fault
 from videocatalog.ports import Job
 from videocatalog.transcode import FfmpegTranscoder
-from videocatalog.web.faults import parse_fault
 
 log = logging.getLogger("transcode")
 DEAD_LETTER_REASON = ("transcoding never finished: the job was delivered as often as the queue allows (its "
@@ -39,16 +39,16 @@ def lease_s() -> float:
 class FaultyBlobs:
     """The blob store, failing or slowing the transcode operation when a bad release says so."""
 
-    def __init__(self, blobs: Any, fault: tuple[str, str, float] | None) -> None:
+    def __init__(self, blobs: Any, fault: Fault | None) -> None:
         self.blobs, self.fault = blobs, fault
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.blobs, name)
 
     def get_to_file(self, key: str, path: str) -> None:
-        if self.fault and self.fault[1] in ("*", "transcode_video"):
-            if self.fault[0] == "latency":
-                time.sleep(self.fault[2])
+        if self.fault and self.fault.applies_to("transcode_video"):
+            if self.fault.kind == "latency":
+                time.sleep(self.fault.delay_s)
             else:
                 raise RuntimeError("injected fault of a bad release")
         self.blobs.get_to_file(key, path)

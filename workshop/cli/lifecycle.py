@@ -10,6 +10,7 @@ import time
 import requests
 
 from videocatalog import auth
+from videocatalog.faults import parse_fault
 from workshop import archs
 from workshop.cli.serverless import deploy_stack
 from workshop.runtime import procs
@@ -81,6 +82,10 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         return deploy_stack(args.target or "local", args.release or "v1", args.dry_run)
     if not args.release:
         raise SystemExit("workshop deploy: --release is required")
+    try:
+        parse_fault(args.fault or "")  # refused here, before anything is released
+    except ValueError as exc:
+        raise SystemExit(f"workshop deploy: {exc}") from None
     module = archs.load(args.arch)
     env = {"WORKSHOP_FAULT": args.fault} if args.fault else {}
     url = module.deploy(args.component, args.release, env)
