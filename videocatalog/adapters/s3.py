@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from collections.abc import Iterator
 from typing import IO, Any
@@ -64,10 +63,6 @@ class S3BlobStore:
                 self.s3.delete_objects(Bucket=self.bucket, Delete={"Objects": keys, "Quiet": True})
                 deleted += len(keys)
         return deleted
-
-    def copy_to(self, key: str, fh: IO[bytes]) -> None:
-        """Stream an object into an open file."""
-        shutil.copyfileobj(self.s3.get_object(Bucket=self.bucket, Key=key)["Body"], fh)
 
     def presign_put(self, key: str, ttl_s: int) -> tuple[str, dict[str, str]]:
         """A presigned PUT URL for `key` and the headers the client must send with it (they are signed)."""

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-import requests
 from botocore.config import Config
 
 from localaws import read_invocations
@@ -129,18 +128,6 @@ def report_lines(aws: LabAws, function: str) -> list[str]:
         kwargs["nextToken"] = page["nextToken"]
     return [e["message"].strip() for e in sorted(events, key=lambda e: e["timestamp"])
             if e["message"].startswith("REPORT")]
-
-
-def wait_http(url: str, timeout_s: float = 30) -> None:
-    """Wait until `url` answers at all (any status)."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            requests.get(url, timeout=2)
-            return
-        except requests.RequestException:
-            time.sleep(0.1)
-    raise TimeoutError(url)
 
 
 def deploy_function(aws: LabAws, name: str, module: str, memory_mb: int = 128, timeout_s: int = 10,

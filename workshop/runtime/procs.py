@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import requests
@@ -152,16 +153,20 @@ def stop_all(arch: str) -> None:
 
 
 def wait_healthy(url: str, timeout_s: float = 60, pid: int | None = None, start: float | None = None,
-                 poll_s: float = 0.1) -> float:
+                 poll_s: float = 0.1, gone: Callable[[], str | None] | None = None) -> float:
     """Poll `url` until it answers 200; returns the seconds since `start` (monotonic; default: now).
 
-    Fails fast if `pid` dies first.
+    Every health wait of the harness is this one. It fails fast if `pid` dies first, or when `gone()`
+    returns a reason (a container that exited, say).
     """
     start_t = time.monotonic() if start is None else start
     with requests.Session() as http:
         while time.monotonic() - start_t < timeout_s:
             if pid is not None and not alive(pid):
                 raise RuntimeError(f"process {pid} exited before {url} answered 200")
+            reason = gone() if gone is not None else None
+            if reason:
+                raise RuntimeError(reason)
             try:
                 if http.get(url, timeout=2).status_code == 200:
                     return time.monotonic() - start_t

@@ -6,12 +6,10 @@ when it carries a fault (the rollback scenario then moves the alias back to the 
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
 import psutil
-import requests
 
 from workshop import settings
 from workshop.runtime import procs
@@ -36,17 +34,10 @@ def state_dir() -> Path:
 
 
 def _wait_endpoint(endpoint: str, pid: int, timeout_s: float = 60) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if not procs.alive(pid):
-            raise RuntimeError(f"the local AWS exited; see {procs.run_dir(NAME) / 'localaws.log'}")
-        try:
-            if requests.get(f"{endpoint}/moto-api/data.json", timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise TimeoutError(f"the local AWS at {endpoint} did not answer within {timeout_s:.0f} s")
+    try:
+        procs.wait_healthy(f"{endpoint}/moto-api/data.json", timeout_s, pid=pid, poll_s=0.2)
+    except RuntimeError:
+        raise RuntimeError(f"the local AWS exited; see {procs.run_dir(NAME) / 'localaws.log'}") from None
 
 
 def start_local_aws() -> str:
