@@ -11,6 +11,7 @@ from pathlib import Path
 
 from workshop import archs, settings
 from workshop.measure import loadrun, metadata
+from workshop.records import ArchRecord
 from workshop.report.text import format_table, summary_rows, warnings
 from workshop.runtime import procs
 
@@ -88,8 +89,8 @@ def cmd_load(args: argparse.Namespace) -> int:
     finally:
         if not info:
             module.down()
-    info = info or {"backend": None, "release": "v1"}
-    metadata.write(out, metadata.collect(args.arch, info.get("backend"), info.get("release", "v1"),
+    recorded: ArchRecord = info or {"release": "v1"}
+    metadata.write(out, metadata.collect(args.arch, recorded.get("backend"), recorded.get("release", "v1"),
                                          params.as_dict(), args.seed))
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
     print(json.dumps(summary["total"], indent=2))

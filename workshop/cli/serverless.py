@@ -27,8 +27,8 @@ def _record(outputs: dict, release: str) -> None:
 
     info = procs.load_arch(serverless.NAME)
     if info and outputs.get("endpoint") == info.get("endpoint"):
-        info.update(url=outputs["base_url"], api_id=outputs["api_id"], release=release,
-                    components={c: release for c in serverless.COMPONENTS})
+        info["url"], info["api_id"], info["release"] = outputs["base_url"], outputs["api_id"], release
+        info["components"] = {c: release for c in serverless.COMPONENTS}
         procs.save_arch(serverless.NAME, info)
 
 

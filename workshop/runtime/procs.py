@@ -15,6 +15,7 @@ from pathlib import Path
 import requests
 
 from videocatalog import config
+from workshop.records import ArchRecord
 
 PYTHON = sys.executable
 PROJECT_ROOT = Path(__file__).resolve().parents[2]  # the checkout
@@ -176,7 +177,7 @@ def wait_healthy(url: str, timeout_s: float = 60, pid: int | None = None, start:
     raise TimeoutError(f"{url} did not answer 200 within {timeout_s:.0f}s")
 
 
-def save_arch(arch: str, info: dict) -> None:
+def save_arch(arch: str, info: ArchRecord) -> None:
     """Record what `workshop status` shows for a running architecture."""
     (run_dir(arch) / "arch.json").write_text(json.dumps(info))
 
@@ -185,7 +186,7 @@ class AlreadyUp(SystemExit):
     """Refusal to start an architecture that is running already (and must keep running)."""
 
 
-def load_arch(arch: str) -> dict | None:
+def load_arch(arch: str) -> ArchRecord | None:
     """What was recorded by save_arch, if the architecture is up."""
     path = run_dir(arch) / "arch.json"
     return json.loads(path.read_text()) if path.exists() else None

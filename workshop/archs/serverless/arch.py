@@ -12,6 +12,7 @@ from typing import Any
 import psutil
 
 from workshop import settings
+from workshop.records import ArchRecord
 from workshop.runtime import procs
 
 NAME = "serverless"
@@ -72,7 +73,7 @@ def down() -> None:
     procs.stop_all(NAME)
 
 
-def info() -> dict[str, Any]:
+def info() -> ArchRecord:
     """What `up` recorded; fails when serverless is not up."""
     found = procs.load_arch(NAME)
     if found is None:

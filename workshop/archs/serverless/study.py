@@ -16,6 +16,7 @@ import re
 import time
 import uuid
 import zipfile
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -76,7 +77,7 @@ def _study_function(lam: Any, name: str, code: str) -> None:
                         Code={"ZipFile": _zip(code)}, MemorySize=256, Timeout=30)
 
 
-def gateway_rows(info: dict[str, Any], state_dir: Path, lam: Any, samples: int, warm: int) -> list[dict[str, Any]]:
+def gateway_rows(info: Mapping[str, Any], state_dir: Path, lam: Any, samples: int, warm: int) -> list[dict[str, Any]]:
     """GET /videos after each new version of list_videos (cold), then `warm` more; `state_dir` holds the records."""
     from localaws import read_invocations
     from serverless.deploy import release as releases
@@ -116,7 +117,7 @@ def _burst_rows(lam: Any, name: str, size: int) -> list[dict[str, Any]]:
              "sample": i} for i, (k, lat, init) in enumerate(results)]
 
 
-def run_study(info: dict[str, Any], state_dir: Path, quick: bool = False):
+def run_study(info: Mapping[str, Any], state_dir: Path, quick: bool = False):
     """Run every scenario on the running serverless architecture described by `info`; a DataFrame of rows."""
     import pandas as pd
 
