@@ -61,14 +61,8 @@ def create_app(root: str | None = None) -> Flask:
 
 def run_transcoder(unit: Unit, stop: threading.Event, idle_s: float = 0.5) -> None:
     """Work through queued transcoding jobs until `stop` is set (runs in a thread of each web worker)."""
-    while not stop.is_set():
-        try:
-            worked = pipeline.work_once(unit.repo, unit.blobs, unit.jobs, FfmpegTranscoder())
-        except Exception:  # keep the unit serving; the job's lease makes it come back
-            log.exception("transcoder loop error")
-            worked = False
-        if not worked:
-            stop.wait(idle_s)
+    transcoder = FfmpegTranscoder()
+    pipeline.work_until(stop, lambda: pipeline.work_once(unit.repo, unit.blobs, unit.jobs, transcoder), idle_s)
 
 
 def start_transcoder_thread(root: Path | None = None) -> threading.Event:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from videocatalog import renditions
+from videocatalog.errors import Unavailable
 from videocatalog.mediainfo import UnsupportedMedia
 from videocatalog.model import Video
 from videocatalog.ports import BlobStore, JobQueue, Transcoder, VideoRepository
@@ -75,3 +78,32 @@ def work_once(repo: VideoRepository, blobs: BlobStore, jobs: JobQueue, transcode
         fail_video(repo, video_id, f"transcoding failed after {job.attempts} attempts: {exc}")
     jobs.ack(job)
     return True
+
+
+def work_until(stop: threading.Event, step: Callable[[], bool], idle_s: float = 0.5,
+               when_idle: Callable[[], None] | None = None, error_wait_s: float = 1.0) -> None:
+    """Call `step` (one job; False when there was none) until `stop` is set: every worker's loop.
+
+    An error never ends the loop: the job comes back by its release or its lease, and the loop waits
+    `error_wait_s` before trying again. A peer that is down (Unavailable) is logged once per outage, not on
+    every tick. `when_idle` runs when there was no job.
+    """
+    paused = False
+    while not stop.is_set():
+        try:
+            worked = step()
+            if not worked and when_idle is not None:
+                when_idle()
+            paused = False
+        except Unavailable as exc:
+            if not paused:
+                log.warning("worker paused: %s", exc.message)
+            paused = True
+            stop.wait(error_wait_s)
+            continue
+        except Exception:
+            log.exception("worker loop error")
+            stop.wait(error_wait_s)
+            continue
+        if not worked:
+            stop.wait(idle_s)

@@ -98,13 +98,11 @@ class Worker:
 
     def run(self) -> None:
         """Work jobs until SIGTERM; a job in progress is finished first."""
-        while not self.stop.is_set():
-            try:
-                if not pipeline.work_once(self.repo, self.blobs, self.jobs, FfmpegTranscoder(), lease_s()):
-                    self.bury_dead_letters()
-            except Exception:  # a peer or the queue is down: the job's lease brings it back later
-                log.exception("worker loop error")
-                self.stop.wait(1)
+        transcoder = FfmpegTranscoder()
+        # No idle wait: claiming long-polls the queue. A peer or the queue down: the job's lease brings it back.
+        pipeline.work_until(self.stop, lambda: pipeline.work_once(self.repo, self.blobs, self.jobs, transcoder,
+                                                                   lease_s()),
+                            idle_s=0, when_idle=self.bury_dead_letters)
 
 
 def main() -> None:

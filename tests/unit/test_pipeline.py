@@ -95,3 +95,24 @@ def test_a_finished_video_is_left_alone_when_its_job_comes_again(ports):
     jobs.enqueue({"video_id": "v1"})  # at-least-once delivery: the same job again
     again = FakeTranscoder(HD)
     assert work(ports, again) and again.rendered == [] and repo.get("v1").status == "ready"
+
+
+def test_the_worker_loop_survives_errors_pauses_on_an_outage_and_stops_when_told():
+    import threading
+
+    from videocatalog.errors import Unavailable
+
+    stop, calls, idle = threading.Event(), [], []
+    outcomes = [True, Unavailable("data tier down"), Unavailable("still down"), RuntimeError("bug"), False, True]
+
+    def step() -> bool:
+        calls.append(1)
+        outcome = outcomes[len(calls) - 1]
+        if len(calls) == len(outcomes):
+            stop.set()
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    pipeline.work_until(stop, step, idle_s=0, when_idle=lambda: idle.append(1), error_wait_s=0)
+    assert len(calls) == len(outcomes) and idle == [1]  # every error survived; idle once, on the empty poll
