@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from workshop.cli import commands
-
 
 def cmd_scale(args: argparse.Namespace) -> int:
     """Scale one service of a running architecture and print its instances."""
@@ -18,14 +16,10 @@ def cmd_scale(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_scale(sub) -> None:
+def add(sub: argparse._SubParsersAction) -> None:
     """Add the `scale` subcommand to the `workshop` parser."""
     scale = sub.add_parser("scale", help="run N instances of one service (microservices)")
     scale.add_argument("arch", choices=["microservices"])
     scale.add_argument("service", help="e.g. transcode")
     scale.add_argument("count", type=int)
     scale.set_defaults(func=cmd_scale)
-
-
-if add_scale not in commands.EXTENSIONS:
-    commands.EXTENSIONS.append(add_scale)
