@@ -17,9 +17,9 @@ from localaws.front import GATEWAY_PREFIX, Front
 from localaws.invoke.api import InvokeApi
 from localaws.invoke.asynchronous import AsyncInvoker
 from localaws.invoke.sync import InvokeService
+from localaws.local_api import LocalApi
 from localaws.runtime.logs import LogSink, read_invocations
 from localaws.runtime.pool import EnvironmentPool
-from localaws.services.local_api import LocalApi
 from localaws.services.not_implemented import NotImplementedGuard
 from localaws.targets import Clients
 

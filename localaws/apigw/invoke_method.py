@@ -35,7 +35,7 @@ def invoke_method(rest: RestApi, region: str, api_id: str, resource_id: str, met
         return aws_error(404, "NotFoundException", "Invalid Method identifier specified")
     path, _, query = str(doc.get("pathWithQueryString") or resource.get_path()).partition("?")
     headers = {str(k): str(v) for k, v in (doc.get("headers") or {}).items()}
-    builder = EnvironBuilder(method=method, path=f"/{STAGE}{path}", query_string=query, headers=headers,
+    builder = EnvironBuilder(method=method, path=f"/{STAGE}{path}", query_string=query, headers=list(headers.items()),
                              data=str(doc.get("body") or "").encode())
     started = time.perf_counter()
     out = rest.handle(Request(builder.get_environ()), region, api_id, api, f"/{STAGE}{path}",

@@ -1,16 +1,12 @@
-"""Lambda account settings (GetAccountSettings) and the minimum unreserved concurrency rule."""
+"""Lambda account limits and usage (GetAccountSettings) and the minimum unreserved concurrency, from moto's state."""
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
-from werkzeug.wrappers import Request, Response
-
 from localaws.config import PlatformConfig
-from localaws.invoke.api import aws_error, region_of
-from localaws.services.state import lambda_backend, reserved_total, split_name
+from localaws.services.state import lambda_backend, reserved_total
 
 # AWS's documented per-account limits that the local platform reports unchanged (bytes).
 TOTAL_CODE_SIZE = 80 * 1024**3 * 15 // 16  # 75 GB
@@ -55,29 +51,3 @@ def account_settings(cfg: PlatformConfig, region: str) -> dict[str, Any]:
         },
         "AccountUsage": {"TotalCodeSize": code_size_total(region), "FunctionCount": function_count(region)},
     }
-
-
-def get_account_settings(cfg: PlatformConfig, request: Request) -> Response:
-    """GET /2016-08-19/account-settings/ in AWS's wire shape."""
-    body = account_settings(cfg, region_of(request))
-    return Response(json.dumps(body), 200, content_type="application/json")
-
-
-def check_reservation(cfg: PlatformConfig, request: Request, function: str) -> Response | None:
-    """Refuse a PutFunctionConcurrency that leaves less than the minimum unreserved pool; None lets it through."""
-    doc = request.get_json(silent=True, force=True) or {}
-    wanted = doc.get("ReservedConcurrentExecutions")
-    if not isinstance(wanted, int):
-        return None  # moto answers the malformed request
-    region, name = region_of(request), split_name(function, None)[0]
-    try:
-        current = lambda_backend(region).get_function(name).reserved_concurrency
-    except Exception:
-        return None  # moto answers 404 ResourceNotFoundException
-    others = reserved_total(region) - int(current or 0)
-    floor = minimum_unreserved(cfg.concurrency_limit)
-    if cfg.concurrency_limit - others - wanted >= floor:
-        return None
-    return aws_error(400, "InvalidParameterValueException",
-                     "Specified ReservedConcurrentExecutions for function decreases account's "
-                     f"UnreservedConcurrentExecution below its minimum value of [{floor}].")
