@@ -17,8 +17,10 @@ from localaws.front import GATEWAY_PREFIX, Front
 from localaws.invoke.api import InvokeApi
 from localaws.invoke.asynchronous import AsyncInvoker
 from localaws.invoke.sync import InvokeService
+from localaws.local_api import LocalApi
 from localaws.runtime.logs import LogSink, read_invocations
 from localaws.runtime.pool import EnvironmentPool
+from localaws.services.not_implemented import NotImplementedGuard
 from localaws.targets import Clients
 
 _active: list[LocalAws] = []
@@ -59,7 +61,7 @@ class LocalAws:
         self._stops: list[Callable[[], Any]] = []
         self._stop_front: Callable[[], Any] | None = None
         try:
-            self.front = Front(DomainDispatcherApplication(create_backend_app))
+            self.front = Front(NotImplementedGuard(DomainDispatcherApplication(create_backend_app)))
             self._server = make_server("127.0.0.1", port or 0, self.front, threaded=True,
                                        request_handler=_quiet_handler(MotoRequestHandler))
             self._server.daemon_threads = True  # type: ignore[attr-defined]  # a ThreadedWSGIServer
@@ -92,6 +94,7 @@ class LocalAws:
         self.front.invoke_api = InvokeApi(self.invoker, self.async_invoker)
         self.gateway = Gateway(self.invoker, self.clients, self.cfg)
         self.front.gateway = self.gateway
+        self.front.local_api = LocalApi(self.cfg, self.front.moto_app, self.gateway.rest)
         self.front.on_control_write = self.gateway.invalidate
         self._stops.append(install_hooks(self))
         self.events = EventSources(self)
