@@ -6,3 +6,5 @@ EXTENSIONS: list = []
 
 # Modules that register their subcommands by appending to EXTENSIONS when imported.
 from workshop.cli import bench as bench_cli  # noqa: E402,F401  (workshop bench, load, seed, report)
+from workshop.cli import microservices as microservices_cli  # noqa: E402,F401  (workshop scale, k8s)
+from workshop.cli import serverless as serverless_cli  # noqa: E402,F401  (workshop teardown; deploy --target)
