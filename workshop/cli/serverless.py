@@ -20,6 +20,39 @@ def cmd_teardown(args: argparse.Namespace) -> int:
     return 0
 
 
+def bench_on_target(args: argparse.Namespace, load) -> int:
+    """`workshop bench --archs serverless --target local|aws`: deploy, load, bill, tear down (cloud.py)."""
+    from pathlib import Path
+
+    from workshop.archs.serverless import cloud
+
+    if (args.archs or "") != "serverless":
+        raise SystemExit("--target runs the serverless bench only: use --archs serverless")
+    out = Path(args.out) if args.out else cloud_results_dir(args.target)
+    result = cloud.run(args.target, out, load, yes=args.yes)
+    if result["status"] == "cancelled":
+        print("cancelled: nothing was deployed")
+        return 1
+    total = (result.get("load", {}).get("total") or {})
+    print(f"serverless on {args.target}: {total.get('requests', 0):.0f} requests, {total.get('rps') or 0:.1f} req/s, "
+          f"p95 {total.get('p95_ms')} ms; {result.get('report_lines', 0)} REPORT lines read from CloudWatch Logs; "
+          f"cost of the run ${result['cost_usd']['total']:.4f} "
+          f"(estimated ${result['estimate']['cost_usd']['total']:.4f})")
+    if result.get("leftovers"):
+        print("teardown left behind:\n  " + "\n  ".join(result["leftovers"]))
+    else:
+        print("teardown verified: nothing of the stack is left")
+    print(out)
+    return 0 if result["status"] == "ok" else 1
+
+
+def cloud_results_dir(target: str):
+    """A new results folder for a bench on a deploy target."""
+    from workshop.cli.bench import results_dir
+
+    return results_dir(f"serverless-{target}")
+
+
 def _record(outputs: dict, release: str) -> None:
     # A redeploy after a teardown makes a new API (a new URL): keep `workshop status` and the harness right.
     from workshop.archs.serverless import arch as serverless

@@ -118,6 +118,17 @@ def deploy(component: str | None, release: str, env: dict[str, str] | None = Non
     return str(current["url"])
 
 
+def lambda_invocations() -> list[dict[str, Any]]:
+    """Billing records of every function, from the REPORT lines in the local AWS's CloudWatch Logs.
+
+    The same reader as the bench on AWS (`workshop bench --target aws`), so both targets bill alike.
+    """
+    from serverless.deploy.aws import Target
+    from workshop.archs.serverless import cloud
+
+    return cloud.billing_records(Target("local", info()["endpoint"]))
+
+
 def new_capacity() -> float:
     """Seconds from "a new Lambda environment is needed" (a new version of list_videos) to its first 200."""
     from workshop.archs.serverless.study import _gateway_rows, _lambda
