@@ -104,6 +104,18 @@ def _measure(t: Target, outputs: dict, out: Path, params: loadrun.LoadParams, su
             "report_lines": len(records)}
 
 
+def _teardown(t: Target, passes: int = 4) -> list[str]:
+    """Tear the stack down and list what is left; again while something is (an upload's pipeline, invoked
+    asynchronously during the load, can still be running and log after its log group was deleted)."""
+    for i in range(passes):
+        log(f"serverless on {t.kind}: teardown" + (f", pass {i + 1}" if i else ""))
+        left = deploy_cli.run_teardown(t)
+        if not left:
+            return []
+        time.sleep(15 if t.kind == "aws" else 5)
+    return left
+
+
 def run(kind: str, out: Path, params: loadrun.LoadParams, yes: bool = False,
         ask: Callable[[str], str] = input) -> dict[str, Any]:
     """Estimate, confirm, deploy, load, read the bill, tear down, verify; returns (and writes) the result."""
@@ -125,8 +137,7 @@ def run(kind: str, out: Path, params: loadrun.LoadParams, yes: bool = False,
         try:
             result.update(_measure(t, deploy_cli.run_deploy(t, "v1"), out, params, sut))
         finally:
-            log(f"serverless on {kind}: teardown")
-            result["leftovers"] = deploy_cli.run_teardown(t)
+            result["leftovers"] = _teardown(t)
             hours = (time.time() - began) / 3600
         lam = result.get("lambda") or {}
         requests = (result.get("load", {}).get("total") or {}).get("requests") or 0
