@@ -75,7 +75,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     sat = (bench["archs"].get("monolith") or {}).get("saturation")
     if sat:
         wrk = f"{sat['wrk']['rps']:.0f} req/s" if sat.get("wrk") else "not installed"
-        print(f"monolith GET /videos at saturation: Locust {sat['locust']['rps']:.0f} req/s "
+        how = f"{sat['workers']} workers" if sat.get("workers") else "one process"
+        print(f"monolith GET /videos at saturation: Locust ({how}) {sat['locust']['rps']:.0f} req/s "
               f"(highest rolling rate {sat['locust']['peak_rps']:.0f}), wrk {wrk}")
     for line in warnings(bench):
         print(f"WARNING: {line}")
