@@ -35,7 +35,7 @@ def saturation(url: str, folder: Path, users: int, duration_s: int, seed: int, r
     runs: dict[str, list[dict]] = {"locust": [], "wrk": []}
     for i in range(rounds):
         for count in choices if i == 0 else [max(runs["locust"], key=lambda r: r["rps"] or 0)["workers"]]:
-            label = f"{count} workers" if count else "one process"
+            label = f"{count} worker{'s' if count > 1 else ''}" if count else "one process"
             log(f"  saturation round {i + 1}/{rounds}: Locust ({label}), GET /videos only, no think time")
             params = loadrun.LoadParams(users=users, spawn_rate=users, duration_s=duration_s, think_time="0",
                                         tags="list", seed=seed, processes=None if count else processes,
