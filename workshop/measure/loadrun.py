@@ -50,7 +50,8 @@ def locust_argv(base_url: str, folder: Path, params: LoadParams, master_port: in
             "--workshop-seed", str(params.seed), "--loglevel", "WARNING", "--exit-code-on-error", "0"]
     if params.tags:
         argv += ["--tags", *params.tags.split(",")]
-    if params.processes and not params.workers:  # the master listens for its workers on loopback only (Locust's default is every interface)
+    # The master listens for its workers on loopback only (Locust's default is every interface); --workers wins.
+    if params.processes and not params.workers:
         argv += ["--processes", str(params.processes), "--master-bind-host", "127.0.0.1"]
     if params.workers and master_port:
         argv += distributed.master_args(params.workers, master_port)
