@@ -14,9 +14,9 @@ import sys
 import psutil
 import pytest
 
-from workshop.archs.serverless import cloud
+from serverless.deploy.reports import parse_report
+from workshop import bench_target as cloud
 from workshop.cost import model as cost
-from workshop.cost.reports import parse_report
 from workshop.measure import loadrun
 from workshop.runtime import procs
 

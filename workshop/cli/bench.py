@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import signal
 import sys
 import time
 from pathlib import Path
 
-from workshop import archs
+from workshop import archs, settings
 from workshop.measure import loadrun, metadata
+from workshop.records import ArchRecord
 from workshop.report.text import format_table, summary_rows, warnings
 from workshop.runtime import procs
 
 
 def quick_from_env() -> bool:
     """True when WORKSHOP_QUICK asks for quick mode (the notebooks read it too)."""
-    return os.environ.get("WORKSHOP_QUICK", "").lower() in ("1", "true", "yes")
+    return settings.quick()
 
 
 def results_dir(label: str) -> Path:
@@ -67,9 +67,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
         cfg.backend = args.backend
     signal.signal(signal.SIGTERM, _interrupt)
     if args.target:  # the serverless bench on a deploy target (the local AWS or an AWS account)
-        from workshop.cli.serverless import bench_on_target
+        from workshop.cli.target import bench_on_target
 
-        return bench_on_target(args, cfg.load)
+        return bench_on_target(args, cfg.load, Path(args.out) if args.out else results_dir(f"serverless-{args.target}"))
     bench = run_bench(cfg, missing)
     print(format_table(summary_rows(bench)))
     sat = (bench["archs"].get("monolith") or {}).get("saturation")
@@ -97,8 +97,8 @@ def cmd_load(args: argparse.Namespace) -> int:
     finally:
         if not info:
             module.down()
-    info = info or {"backend": None, "release": "v1"}
-    metadata.write(out, metadata.collect(args.arch, info.get("backend"), info.get("release", "v1"),
+    recorded: ArchRecord = info or {"release": "v1"}
+    metadata.write(out, metadata.collect(args.arch, recorded.get("backend"), recorded.get("release", "v1"),
                                          params.as_dict(), args.seed))
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
     print(json.dumps(summary["total"], indent=2))
@@ -137,7 +137,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def extend(sub) -> None:
+def add(sub: argparse._SubParsersAction) -> None:
     """Add the measurement subcommands to the `workshop` parser."""
     bench = sub.add_parser("bench", help="measure every architecture and write the report")
     bench.add_argument("--quick", action="store_true", help="small and short (also WORKSHOP_QUICK=1)")
@@ -157,7 +157,7 @@ def extend(sub) -> None:
     bench.set_defaults(func=cmd_bench)
     load = sub.add_parser("load", help="one Locust run against an architecture")
     load.add_argument("arch", choices=archs.ARCHITECTURES)
-    load.add_argument("--shape", default=os.environ.get("WORKSHOP_SHAPE", "steady"),
+    load.add_argument("--shape", default=settings.load_shape(),
                       choices=["steady", "step", "spike", "open"])
     load.add_argument("-u", "--users", type=int, default=10)
     load.add_argument("-r", "--spawn-rate", type=float, default=10)
@@ -179,13 +179,3 @@ def extend(sub) -> None:
     rep = sub.add_parser("report", help="rebuild the charts and report.html of a bench folder")
     rep.add_argument("folder")
     rep.set_defaults(func=cmd_report)
-
-
-def _register() -> None:
-    from workshop.cli.commands import EXTENSIONS
-
-    if extend not in EXTENSIONS:
-        EXTENSIONS.append(extend)
-
-
-_register()

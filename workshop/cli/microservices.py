@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from workshop.cli import commands
-
 
 def cmd_scale(args: argparse.Namespace) -> int:
     """Scale one service of a running architecture and print its instances."""
@@ -16,15 +14,6 @@ def cmd_scale(args: argparse.Namespace) -> int:
     for name in microservices.scale(args.service, args.count):
         print(name)
     return 0
-
-
-def add_scale(sub) -> None:
-    """Add the `scale` subcommand to the `workshop` parser."""
-    scale = sub.add_parser("scale", help="run N instances of one service (microservices)")
-    scale.add_argument("arch", choices=["microservices"])
-    scale.add_argument("service", help="e.g. transcode")
-    scale.add_argument("count", type=int)
-    scale.set_defaults(func=cmd_scale)
 
 
 def cmd_k8s(args: argparse.Namespace) -> int:
@@ -39,14 +28,14 @@ def cmd_k8s(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_k8s(sub) -> None:
-    """Add the `k8s` subcommand to the `workshop` parser."""
+def add(sub: argparse._SubParsersAction) -> None:
+    """Add the `scale` and `k8s` subcommands to the `workshop` parser."""
+    scale = sub.add_parser("scale", help="run N instances of one service (microservices)")
+    scale.add_argument("arch", choices=["microservices"])
+    scale.add_argument("service", help="e.g. transcode")
+    scale.add_argument("count", type=int)
+    scale.set_defaults(func=cmd_scale)
     k8s = sub.add_parser("k8s", help="write Kubernetes manifests of the microservices (from compose.yaml)")
     k8s.add_argument("--out", required=True, help="folder for the YAML files (created)")
     k8s.add_argument("--release", default="v1", help="image tag, as `workshop up --release` builds it")
     k8s.set_defaults(func=cmd_k8s)
-
-
-for _extend in (add_scale, add_k8s):
-    if _extend not in commands.EXTENSIONS:
-        commands.EXTENSIONS.append(_extend)

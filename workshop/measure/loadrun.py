@@ -68,7 +68,8 @@ class LocustProcess:
         port = procs.free_port() if params.workers else None
         self.proc = subprocess.Popen(locust_argv(base_url, folder, params, port), cwd=folder, stdout=self.log,
                                      stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
-        self.workers = distributed.Workers(params.workers, LOCUSTFILE, port, folder, self.log) if port else None
+        self.workers = distributed.Workers(params.workers, LOCUSTFILE, port, folder, self.log) \
+            if params.workers and port else None
         self.started = time.time()
 
     def pids(self) -> dict[str, int]:

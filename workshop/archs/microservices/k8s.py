@@ -45,7 +45,9 @@ def _cluster_value(value: str, hosts: dict[str, str]) -> str:
 
 def split_environment(services: dict[str, ms_spec.Service]) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
     """The peer addresses (for the ConfigMap) and each service's own settings, in cluster terms."""
-    hosts, peers, own = _hosts_by_port(services), {}, {}
+    hosts = _hosts_by_port(services)
+    peers: dict[str, str] = {}
+    own: dict[str, dict[str, str]] = {}
     for name, svc in services.items():
         own[name] = {}
         for key, value in svc.env.items():

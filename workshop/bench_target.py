@@ -2,7 +2,7 @@
 
 One code path for both targets: estimate the run's cost and ask (unless --yes), deploy the stack with the
 deployer (serverless/deploy), seed, run the bench's load against the API, read the billing records from the
-REPORT lines in CloudWatch Logs (workshop/cost/reports.py, the reader the local bench uses too), tear
+REPORT lines in CloudWatch Logs (serverless/deploy/reports.py, the reader the local bench uses too), tear
 everything down and verify by listing. `local` runs it against a local AWS started for the purpose, which
 is how CI exercises it; `aws` uses the default credential chain and AWS_REGION (else us-east-1).
 """
@@ -14,15 +14,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 from serverless.deploy import cli as deploy_cli
-from serverless.deploy import deployer
 from serverless.deploy.aws import Target
-from serverless.deploy.stack import Stack
+from serverless.deploy.reports import billing_records
 from workshop.cost import model as cost
 from workshop.cost import usage
-from workshop.cost.reports import read_reports
 from workshop.measure import loadrun, seed
 from workshop.runtime import procs
 from workshop.runtime.progress import log
@@ -30,18 +28,6 @@ from workshop.runtime.progress import log
 SETUP_HOURS = 0.25  # deploy, seed, teardown: the stack's hourly items (the Kinesis shard) run meanwhile
 ASSUMED_BILLED_MS = 100  # per invocation, for the estimate only (the run measures the real figure)
 ASSUMED_INVOCATIONS_PER_REQUEST = 1.5  # the authorizer on writes, the views stream consumer
-
-
-def function_names(t: Target, account: str | None = None) -> list[str]:
-    """The physical names of the stack's functions on target `t`."""
-    stack = Stack(deployer.stack_params("v1"), account or ("123456789012" if t.kind == "local" else t.account()),
-                  t.region)
-    return [r.name for r in stack.of_type("AWS::Serverless::Function") if r.name]
-
-
-def billing_records(t: Target, start_s: float | None = None, end_s: float | None = None) -> list[dict[str, Any]]:
-    """Every function's billing records on `t` (from CloudWatch Logs REPORT lines), oldest first."""
-    return read_reports(t.client("logs"), function_names(t), start_s, end_s)
 
 
 def run_cost(requests: float, invocations: float, gb_s: float, init_gb_s: float, hours: float,
@@ -99,7 +85,8 @@ def _measure(t: Target, outputs: dict, out: Path, params: loadrun.LoadParams, su
     log(f"serverless on {t.kind}: load, {params.users} users for {params.duration_s}s")
     load = loadrun.run_load(url, out / "load", params, sut)
     records = _settled_records(t, load["started"], load["finished"] + 60, 90 if t.kind == "aws" else 10)
-    lam = usage.lambda_usage(SimpleNamespace(lambda_invocations=lambda: records), load)
+    # lambda_usage reads an architecture's records; these are the deployed stack's.
+    lam = usage.lambda_usage(cast(Any, SimpleNamespace(lambda_invocations=lambda: records)), load)
     return {"url": url, "seeded": len(made["video_ids"]), "load": load, "lambda": lam,
             "report_lines": len(records)}
 

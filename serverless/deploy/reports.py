@@ -13,6 +13,10 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from serverless.deploy import deployer
+from serverless.deploy.aws import Target
+from serverless.deploy.stack import Stack
+
 _FIELD = re.compile(r"(RequestId|Duration|Billed Duration|Memory Size|Max Memory Used|Init Duration):\s*([^\t]+?)"
                     r"(?: ms| MB)?(?=\t|$)")
 
@@ -70,3 +74,15 @@ def read_reports(logs: Any, functions: Iterable[str], start_s: float | None = No
             if record:
                 out.append(record)
     return sorted(out, key=lambda r: r["timestamp"])
+
+
+def function_names(t: Target) -> list[str]:
+    """The physical names of the stack's functions on target `t` (moto's account when local)."""
+    account = "123456789012" if t.kind == "local" else t.account()
+    stack = Stack(deployer.stack_params("v1"), account, t.region)
+    return [r.name for r in stack.of_type("AWS::Serverless::Function") if r.name]
+
+
+def billing_records(t: Target, start_s: float | None = None, end_s: float | None = None) -> list[dict[str, Any]]:
+    """Every function's billing records on `t` (from its REPORT lines in CloudWatch Logs), oldest first."""
+    return read_reports(t.client("logs"), function_names(t), start_s, end_s)
