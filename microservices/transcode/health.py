@@ -44,7 +44,8 @@ def serve_health(port: int, status: Callable[[], dict[str, Any]]) -> list[Thread
     ports = [port] + ([int(os.environ["WORKSHOP_PROBE_PORT"])] if os.environ.get("WORKSHOP_PROBE_PORT") else [])
     servers: list[ThreadingHTTPServer] = []
     for p in ports:
-        server = _Server(("127.0.0.1", p), _handler(status))
+        # 127.0.0.1 unless WORKSHOP_BIND_HOST says otherwise (0.0.0.0 in a Kubernetes pod, probed by IP)
+        server = _Server((os.environ.get("WORKSHOP_BIND_HOST") or "127.0.0.1", p), _handler(status))
         threading.Thread(target=server.serve_forever, name=f"health-{p}", daemon=True).start()
         servers.append(server)
     return servers

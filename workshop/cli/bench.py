@@ -60,15 +60,23 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.processes:  # every Locust run of the bench, the saturation test included
         for params in (cfg.load, cfg.open_loop, cfg.rollback.load):
             params.processes = args.processes
+    if args.workers:  # Locust distributed: a master and N local workers for every load run
+        for params in (cfg.load, cfg.open_loop, cfg.rollback.load):
+            params.workers = args.workers
     if args.backend:
         cfg.backend = args.backend
     signal.signal(signal.SIGTERM, _interrupt)
+    if args.target:  # the serverless bench on a deploy target (the local AWS or an AWS account)
+        from workshop.cli.target import bench_on_target
+
+        return bench_on_target(args, cfg.load, Path(args.out) if args.out else results_dir(f"serverless-{args.target}"))
     bench = run_bench(cfg, missing)
     print(format_table(summary_rows(bench)))
     sat = (bench["archs"].get("monolith") or {}).get("saturation")
     if sat:
         wrk = f"{sat['wrk']['rps']:.0f} req/s" if sat.get("wrk") else "not installed"
-        print(f"monolith GET /videos at saturation: Locust {sat['locust']['rps']:.0f} req/s "
+        how = f"{sat['workers']} workers" if sat.get("workers") else "one process"
+        print(f"monolith GET /videos at saturation: Locust ({how}) {sat['locust']['rps']:.0f} req/s "
               f"(highest rolling rate {sat['locust']['peak_rps']:.0f}), wrk {wrk}")
     for line in warnings(bench):
         print(f"WARNING: {line}")
@@ -82,7 +90,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else results_dir(args.arch)
     params = loadrun.LoadParams(shape=args.shape, users=args.users, spawn_rate=args.spawn_rate,
                                 duration_s=args.duration, think_time=args.think_time, arrival_rate=args.arrival_rate,
-                                tags=args.tags, processes=args.processes, seed=args.seed)
+                                tags=args.tags, processes=args.processes, workers=args.workers, seed=args.seed)
     url = info["url"] if info else module.up()
     try:
         summary = loadrun.run_load(url, out, params, module.pids)
@@ -137,9 +145,15 @@ def add(sub: argparse._SubParsersAction) -> None:
     bench.add_argument("--out", help="results folder (default results/<timestamp>-bench)")
     bench.add_argument("--seed", type=int, default=42)
     bench.add_argument("--processes", type=int, help="Locust worker processes for the load runs (-1: one per core)")
+    bench.add_argument("--workers", type=int, help="Locust distributed: a master and N worker processes per load run "
+                       "(the saturation test picks its own count)")
     bench.add_argument("--backend", choices=["process", "docker"],
                        help="microservices: containers or plain processes (default: process with --quick, "
                             "else docker if reachable)")
+    bench.add_argument("--target", choices=["local", "aws"],
+                       help="serverless only: deploy to this target with the deployer, load it, bill it from "
+                            "CloudWatch Logs, tear it down (aws: your account, at a cost printed first)")
+    bench.add_argument("--yes", action="store_true", help="with --target: do not ask before deploying")
     bench.set_defaults(func=cmd_bench)
     load = sub.add_parser("load", help="one Locust run against an architecture")
     load.add_argument("arch", choices=archs.ARCHITECTURES)
@@ -152,6 +166,7 @@ def add(sub: argparse._SubParsersAction) -> None:
     load.add_argument("--arrival-rate", type=float, default=20, help="open shape: requests/s")
     load.add_argument("--tags", help="comma-separated Locust tags, e.g. browse")
     load.add_argument("--processes", type=int)
+    load.add_argument("--workers", type=int, help="Locust distributed: a master and N worker processes on 127.0.0.1")
     load.add_argument("--seed", type=int, default=42)
     load.add_argument("--out")
     load.set_defaults(func=cmd_load)

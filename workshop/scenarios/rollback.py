@@ -72,7 +72,7 @@ def run(module: Architecture, base_url: str, video_id: str, folder: Path, params
     load = loadrun.LocustProcess(base_url, folder, load_params)
     ev: dict[str, float | None] = {"start": time.time()}
     sut = loadrun.safe_pids(module, module.NAME)
-    groups = lambda: {"sut": sut(), "locust": {"locust": load.proc.pid}}  # noqa: E731
+    groups = lambda: {"sut": sut(), "locust": load.pids()}  # noqa: E731
     try:
         with Monitor(f"{base_url}/videos/{video_id}", params.poll_s) as mon, sampler.Sampler(groups) as res:
             time.sleep(params.baseline_s)

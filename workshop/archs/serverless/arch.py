@@ -110,6 +110,17 @@ def deploy(component: str | None, release: str, env: dict[str, str] | None = Non
     return str(current["url"])
 
 
+def lambda_invocations() -> list[dict[str, Any]]:
+    """Billing records of every function, from the REPORT lines in the local AWS's CloudWatch Logs.
+
+    The same reader as the bench on AWS (`workshop bench --target aws`), so both targets bill alike.
+    """
+    from serverless.deploy.aws import Target
+    from serverless.deploy.reports import billing_records
+
+    return billing_records(Target("local", info()["endpoint"]))
+
+
 def new_capacity() -> float:
     """Seconds from "a new Lambda environment is needed" (a new version of list_videos) to its first 200."""
     from workshop.archs.serverless.study import gateway_rows, lambda_client
@@ -137,13 +148,6 @@ def pids() -> dict[str, int]:
         if handler:
             out[f"{handler.split('.')[2]}-{child.pid}"] = child.pid
     return out
-
-
-def lambda_invocations() -> list[dict[str, Any]]:
-    """The local Lambda platform's billing records (invocations.jsonl in its state folder)."""
-    from localaws import read_invocations
-
-    return read_invocations(state_dir())
 
 
 def coldstart_study(quick: bool = False) -> Any:
