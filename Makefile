@@ -14,7 +14,7 @@ lab: setup
 	.venv/bin/jupyter lab --ip 127.0.0.1 --notebook-dir notebooks
 
 lint:
-	.venv/bin/ruff check . && .venv/bin/mypy
+	bash scripts/lint.sh
 
 down:
 	.venv/bin/workshop down

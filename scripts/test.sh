@@ -36,6 +36,5 @@ PY
 export CONTRACT_ARCHS="$archs"
 echo "contract suite on: $CONTRACT_ARCHS"
 
-.venv/bin/ruff check .
-.venv/bin/mypy
+bash scripts/lint.sh
 .venv/bin/python -m pytest -p no:cacheprovider -rs "$@"

@@ -72,7 +72,7 @@ class Gateway:
         burst = (settings or {}).get("ThrottlingBurstLimit") or (settings or {}).get("throttlingBurstLimit")
         if not rate and not burst:
             return True
-        key = (api_id, stage, float(rate or burst), int(burst or rate))
+        key = (api_id, stage, float(rate or burst or 0), int(burst or rate or 0))
         with self._lock:
             bucket = self._buckets.setdefault(key, TokenBucket(key[2], key[3]))
         return bucket.take()

@@ -76,7 +76,8 @@ class InvokeService:
                              int(time.time() * 1000 + spec.timeout * 1000), client_context)
             in_time = env.run(inv, spec.timeout)
             status, error = self._outcome(spec, env, inv, in_time)
-            healthy = status == "success" or (status == "error" and error.get("errorType") != "Runtime.ExitError")
+            exited = (error or {}).get("errorType") == "Runtime.ExitError"
+            healthy = status == "success" or (status == "error" and not exited)
             duration = (inv.finished - inv.started) * 1000 if inv.started else 0.0
             return self._finish(spec, env, request_id, error if error else inv.result, duration, init_ms,
                                 lines + [start_line(request_id, spec.version)] + env.take_lines(), status,

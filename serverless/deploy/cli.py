@@ -71,13 +71,11 @@ def run_teardown(t: Target, dry_run: bool = False) -> list[str]:
 
 
 def target(kind: str, endpoint: str | None = None, dry_run: bool = False) -> Target:
-    """The deploy target: `local` (the running local AWS unless an endpoint is given) or `aws`."""
+    """The deploy target: `local` (the local AWS at `endpoint`, which the caller starts) or `aws`."""
     if kind == "aws":
         return Target("aws", region=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"))
-    if endpoint is None:
-        from workshop.runtime import procs
-
-        endpoint = (procs.load_arch("serverless") or {}).get("endpoint")
     if endpoint is None and dry_run:
         endpoint = "http://127.0.0.1:4566"  # nothing is called in a dry run
+    if endpoint is None:
+        raise SystemExit("no local AWS to deploy to: start one with `workshop up serverless` first")
     return Target("local", endpoint)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from serverless.deploy.aws import Target, error_code, exists, retry
@@ -47,7 +48,7 @@ def deploy_function(t: Target, stack: Stack, r: Resource, code: dict[str, str]) 
     if reserved is not None:
         lam.put_function_concurrency(FunctionName=r.name, ReservedConcurrentExecutions=int(reserved))
     version = str(lam.publish_version(FunctionName=r.name)["Version"])
-    point_alias(t, r.name, version)
+    point_alias(t, r.physical, version)
     return version
 
 
@@ -115,4 +116,4 @@ def stream_mappings(t: Target, stack: Stack) -> None:
                 continue
             kwargs = {k: p[k] for k in ("BatchSize", "MaximumBatchingWindowInSeconds", "StartingPosition") if k in p}
             kwargs.update(EventSourceArn=source, FunctionName=alias_arn(stack, r), Enabled=True)
-            retry(lambda kw=kwargs: lam.create_event_source_mapping(**kw), ROLE_NOT_READY)
+            retry(functools.partial(lam.create_event_source_mapping, **kwargs), ROLE_NOT_READY)

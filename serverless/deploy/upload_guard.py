@@ -22,6 +22,7 @@ from typing import Any
 from werkzeug.wsgi import get_input_stream
 
 from serverless.deploy.sigv4 import BadSignature, verify
+from videocatalog.errors import error_body
 
 LIMIT_TAG = "workshop:max-upload-bytes"
 ACCOUNT = "123456789012"
@@ -37,7 +38,7 @@ def _xml_error(start_response: Callable[..., Any], status: str, code: str, messa
 
 def _json_error(start_response: Callable[..., Any], status: str, code: str, message: str,
                 cors: list[tuple[str, str]] | None = None) -> list[bytes]:
-    body = json.dumps({"error": {"code": code, "message": message}}).encode()
+    body = json.dumps(error_body(code, message)).encode()
     start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body))), *(cors or [])])
     return [body]
 

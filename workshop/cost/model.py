@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
+
+from workshop import settings
 
 DEFAULT_PRICES = Path(__file__).parent.parent / "data" / "prices.json"
 
@@ -45,7 +46,7 @@ class Options:
 def load_prices(path: str | Path | None = None) -> dict:
     """The price file, with entries of a user file (argument or WORKSHOP_PRICES) replacing the defaults."""
     prices = json.loads(DEFAULT_PRICES.read_text())
-    user = path or os.environ.get("WORKSHOP_PRICES")
+    user = path or settings.prices_file()
     if user:
         override = json.loads(Path(user).read_text())
         for section in ("prices", "assumptions"):
@@ -69,9 +70,15 @@ def _alb(prices: dict, avg_rps: float, m: Measured) -> float:
     return hours * (_p(prices, "alb_hour") + lcu * _p(prices, "alb_lcu_hour"))
 
 
+def _cpu_s(m: Measured) -> float:
+    if m.cpu_s_per_request is None:
+        raise ValueError(f"{m.arch}: no CPU time was measured, so its servers cannot be sized")
+    return m.cpu_s_per_request
+
+
 def _servers(m: Measured, avg_rps: float, prices: dict, opts: Options) -> dict[str, float]:
     hours, vcpu = prices["hours_per_month"], _a(prices, "instance_vcpu")
-    needed = avg_rps * _a(prices, "peak_to_average") * m.cpu_s_per_request / _a(prices, "target_cpu_utilization")
+    needed = avg_rps * _a(prices, "peak_to_average") * _cpu_s(m) / _a(prices, "target_cpu_utilization")
     instances = max(_a(prices, "min_instances_per_unit") * m.units, math.ceil(needed / vcpu))
     hourly = _p(prices, "ec2_c7g_large_hour" if opts.arm64 else "ec2_c6i_large_hour")
     return {"ec2": instances * hourly * hours, "ebs": instances * _a(prices, "ebs_gb_per_instance")
@@ -79,7 +86,7 @@ def _servers(m: Measured, avg_rps: float, prices: dict, opts: Options) -> dict[s
 
 
 def _fargate(m: Measured, avg_rps: float, prices: dict, opts: Options) -> dict[str, float]:
-    needed = avg_rps * _a(prices, "peak_to_average") * m.cpu_s_per_request / _a(prices, "target_cpu_utilization")
+    needed = avg_rps * _a(prices, "peak_to_average") * _cpu_s(m) / _a(prices, "target_cpu_utilization")
     floor = m.units * _a(prices, "min_instances_per_unit") * _a(prices, "fargate_min_task_vcpu")
     vcpu = max(floor, needed)
     arch = "arm" if opts.arm64 else "x86"

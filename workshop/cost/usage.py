@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Mapping
 from pathlib import Path
-from types import ModuleType
 
+from workshop.archs import Architecture
 from workshop.cost import media as cost_media
 from workshop.cost import model as cost
+from workshop.records import ArchResult
 
 VARIANTS = {  # name -> switches; serverless is drawn with INIT billed and not, the others do not change
     "x86, INIT billed": cost.Options(init_billing=True),
@@ -18,18 +20,12 @@ VARIANTS = {  # name -> switches; serverless is drawn with INIT billed and not, 
 }
 
 
-def _records(module: ModuleType) -> list[dict]:
-    """Billing records (one per invocation) from `lambda_invocations()` or the local platform's state dir."""
-    if hasattr(module, "lambda_invocations"):
-        return list(module.lambda_invocations())
-    if not hasattr(module, "state_dir"):
-        return []
-    from localaws.runtime.logs import read_invocations  # the local Lambda platform's invocations.jsonl
-
-    return read_invocations(module.state_dir())
+def _records(module: Architecture) -> list[dict]:
+    """Billing records (one per invocation) of the architecture's functions (none outside serverless)."""
+    return list(module.lambda_invocations())
 
 
-def lambda_usage(module: ModuleType, load: dict) -> dict | None:
+def lambda_usage(module: Architecture, load: dict) -> dict | None:
     """Invocations and billed GB-seconds (duration and INIT) per API request during the load run, if any."""
     try:
         records = [r for r in _records(module) if load["started"] <= r["timestamp"] <= load["finished"] + 1]
@@ -46,17 +42,17 @@ def lambda_usage(module: ModuleType, load: dict) -> dict | None:
                             "init_gb_s": init / requests}}
 
 
-def lambda_usages(module: ModuleType, result: dict) -> dict:
-    """Billing during the load run (`lambda`) and during the seed clip's cascade (`lambda_transcode`)."""
+def lambda_usages(module: Architecture, result: ArchResult) -> tuple[dict | None, dict | None]:
+    """Billing during the load run and during the seed clip's cascade (`lambda` and `lambda_transcode`)."""
     upload = result["seed"]["upload"]
     cascade = None
     if upload["status"] == "ready":
         window = {"started": upload["acknowledged_at"], "finished": upload["settled_at"], "total": {"requests": 1}}
         cascade = lambda_usage(module, window)
-    return {"lambda": lambda_usage(module, result["load"]), "lambda_transcode": cascade}
+    return lambda_usage(module, result["load"]), cascade
 
 
-def not_costed_reason(result: dict) -> str | None:
+def not_costed_reason(result: ArchResult) -> str | None:
     """Why one architecture's result gives the cost model no honest input, or None when it does."""
     load = result.get("load") or {}
     if result.get("status") != "ok":
@@ -71,7 +67,7 @@ def not_costed_reason(result: dict) -> str | None:
     return None
 
 
-def measured(result: dict) -> cost.Measured | None:
+def measured(result: ArchResult) -> cost.Measured | None:
     """The cost model's inputs for one architecture's result, or None when it was not measured."""
     if not_costed_reason(result):
         return None
@@ -92,7 +88,7 @@ def measured(result: dict) -> cost.Measured | None:
                                            if cascade.get("gb_s") is not None and upload.get("clip_seconds") else None))
 
 
-def write(out: Path, results: dict[str, dict]) -> dict:
+def write(out: Path, results: Mapping[str, ArchResult]) -> dict:
     """Write cost/curves.csv, crossovers.csv, transcode.csv and inputs.json; returns a summary for the report."""
     folder = out / "cost"
     folder.mkdir(parents=True, exist_ok=True)

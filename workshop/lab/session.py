@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from videocatalog import config
-from workshop import archs
+from workshop import archs, settings
 from workshop.lab.probe import percentiles, show, time_calls, time_calls_for, watch_cascade, watch_health  # noqa: F401  (re-exported: notebooks call them as lab.*)
 from workshop.measure.client import CatalogClient
 from workshop.runtime import procs
@@ -32,7 +32,7 @@ def quick() -> bool:
 
 
 def _quick_mode() -> bool:  # also reachable where a parameter named `quick` hides the function
-    return os.environ.get("WORKSHOP_QUICK", "").strip().lower() in ("1", "true", "yes", "on")
+    return settings.quick()
 
 
 def choose(quick_value: Any, full_value: Any) -> Any:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from workshop.measure import sampler
+from workshop.measure import distributed, sampler
 from workshop.runtime import procs
 
 LOCUSTFILE = procs.PROJECT_ROOT / "loadtests" / "locustfile.py"
@@ -33,6 +33,7 @@ class LoadParams:
     arrival_rate: float = 20.0
     tags: str | None = None
     processes: int | None = None  # Locust worker processes (-1: one per core); None: a single process
+    workers: int | None = None  # Locust distributed: a master and this many worker processes (see distributed.py)
     seed: int = 42
 
     def as_dict(self) -> dict:
@@ -40,7 +41,7 @@ class LoadParams:
         return asdict(self)
 
 
-def locust_argv(base_url: str, folder: Path, params: LoadParams) -> list[str]:
+def locust_argv(base_url: str, folder: Path, params: LoadParams, master_port: int | None = None) -> list[str]:
     """The Locust command line of a headless run writing CSVs into `folder`."""
     argv = [procs.PYTHON, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--host", base_url,
             "-u", str(params.users), "-r", str(params.spawn_rate), "-t", f"{params.duration_s}s",
@@ -49,8 +50,11 @@ def locust_argv(base_url: str, folder: Path, params: LoadParams) -> list[str]:
             "--workshop-seed", str(params.seed), "--loglevel", "WARNING", "--exit-code-on-error", "0"]
     if params.tags:
         argv += ["--tags", *params.tags.split(",")]
-    if params.processes:  # the master listens for its workers on loopback only (Locust's default is every interface)
+    # The master listens for its workers on loopback only (Locust's default is every interface); --workers wins.
+    if params.processes and not params.workers:
         argv += ["--processes", str(params.processes), "--master-bind-host", "127.0.0.1"]
+    if params.workers and master_port:
+        argv += distributed.master_args(params.workers, master_port)
     return argv
 
 
@@ -61,9 +65,16 @@ class LocustProcess:
         folder.mkdir(parents=True, exist_ok=True)
         self.folder, self.params = folder, params
         self.log = (folder / "locust.log").open("ab")
-        self.proc = subprocess.Popen(locust_argv(base_url, folder, params), cwd=folder, stdout=self.log,
+        port = procs.free_port() if params.workers else None
+        self.proc = subprocess.Popen(locust_argv(base_url, folder, params, port), cwd=folder, stdout=self.log,
                                      stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+        self.workers = distributed.Workers(params.workers, LOCUSTFILE, port, folder, self.log) \
+            if params.workers and port else None
         self.started = time.time()
+
+    def pids(self) -> dict[str, int]:
+        """The Locust processes to sample: the master (or the only process) and any local workers."""
+        return {"locust": self.proc.pid, **(self.workers.pids() if self.workers else {})}
 
     def wait(self, extra_s: float = 30) -> int:
         """Wait for the run to end by itself (its run time plus `extra_s`), then stop it."""
@@ -82,6 +93,8 @@ class LocustProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        if self.workers:
+            self.workers.stop()
         self.log.close()  # closing twice is harmless: stop() also ends runs that wait() already saw end
         return self.proc.returncode
 
@@ -99,7 +112,7 @@ def safe_pids(module, arch: str) -> Callable[[], dict[str, int]]:
 def run_load(base_url: str, folder: Path, params: LoadParams, sut_pids: Callable[[], dict[str, int]]) -> dict:
     """One blocking Locust run with resource sampling; returns the summary (also in summary.json)."""
     locust = LocustProcess(base_url, folder, params)
-    groups = lambda: {"sut": sut_pids(), "locust": {"locust": locust.proc.pid}}  # noqa: E731
+    groups = lambda: {"sut": sut_pids(), "locust": locust.pids()}  # noqa: E731
     with sampler.Sampler(groups) as samples:
         try:
             code = locust.wait()

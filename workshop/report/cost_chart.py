@@ -34,7 +34,7 @@ def cost_chart(out: Path, dest: Path) -> Path | None:
             line, = ax.plot(*zip(*pts, strict=True), linestyle=style, color=colors.get(arch),
                             label=f"{arch} ({variant})" if arch == "serverless" else arch,
                             linewidth=1.6 if style == "-" else 1.0)
-            colors.setdefault(arch, line.get_color())
+            colors.setdefault(arch, str(line.get_color()))
     inputs = out / "cost" / "inputs.json"
     for cross in json.loads(inputs.read_text()).get("crossovers", []) if inputs.exists() else []:
         ax.scatter([cross["requests_per_month"]], [cross["usd"]], color="black", s=18, zorder=5)

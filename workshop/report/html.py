@@ -134,7 +134,8 @@ def _not_costed(cost: dict) -> str:
 def _harness(sat: dict | None) -> str:
     if not sat:
         return "<p>(no saturation test: the monolith was not measured)</p>"
-    rows = [{"tool": "Locust", **{k: sat["locust"].get(k) for k in ("rps", "p50_ms", "p99_ms", "peak_rps")}}]
+    tool = f"Locust ({sat['workers']} workers)" if sat.get("workers") else "Locust"
+    rows = [{"tool": tool, **{k: sat["locust"].get(k) for k in ("rps", "p50_ms", "p99_ms", "peak_rps")}}]
     if sat.get("wrk"):
         rows.append({"tool": "wrk", **{k: sat["wrk"].get(k) for k in ("rps", "p50_ms", "p99_ms")}})
     else:
