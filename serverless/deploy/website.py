@@ -37,7 +37,7 @@ def website_url(t: Target, bucket: str) -> str:
     Locally the host is `localhost` while the API is on `127.0.0.1`: two origins, as on AWS, so the
     page's calls really go through CORS (both names are this machine's loopback).
     """
-    if t.kind == "local":
+    if t.kind == "local" and t.endpoint:
         return f"{t.endpoint.replace('127.0.0.1', 'localhost')}/{bucket}/index.html"
     return f"http://{bucket}.s3-website-{t.region}.amazonaws.com/"
 

@@ -18,7 +18,7 @@ from workshop.runtime import procs
 
 def page_url(arch: str, api_url: str) -> str:
     """The catalog's web page: the website bucket's URL (serverless) or the API's own `/ui/`."""
-    return (procs.load_arch(arch) or {}).get("page_url") or f"{api_url}/ui/"
+    return str((procs.load_arch(arch) or {}).get("page_url") or f"{api_url}/ui/")
 
 
 def cmd_up(args: argparse.Namespace) -> int:
