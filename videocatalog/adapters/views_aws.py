@@ -2,7 +2,8 @@
 
 The counts table has partition key `video_id` and sort key `minute` (epoch minute); the analytics
 function adds each batch's counts with `ADD views :n` (a new item is put whole). Trending sums the last
-hour with a Scan, which is fine for a teaching-size catalog (a busy table would keep a per-hour leaderboard item instead).
+hour with a Scan, which is fine for a teaching-size catalog (a busy table would keep a per-hour
+leaderboard item instead).
 """
 
 from __future__ import annotations

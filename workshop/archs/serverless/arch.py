@@ -69,8 +69,12 @@ def up(backend: str | None = None, release: str = "v1") -> str:
 
 
 def down() -> None:
-    """Stop the local AWS (every function environment goes with it)."""
+    """Stop the local AWS (every function environment goes with it), then remove the code it unpacked."""
+    from workshop.runtime import cleanup
+
     procs.stop_all(NAME)
+    if not cleanup.running():  # its functions lived in its memory: nothing uses their unpacked code now
+        cleanup.remove(cleanup.leftovers())
 
 
 def info() -> ArchRecord:
