@@ -1,0 +1,34 @@
+"""`workshop clean`: remove what earlier `up`s of serverless left in the state folder."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from workshop.cli import commands
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    """Remove unpacked function code, environment folders, records and stale build packages of serverless."""
+    from workshop.runtime import cleanup
+
+    try:
+        paths, freed = cleanup.clean(records=True)
+    except RuntimeError as exc:
+        print(f"workshop clean: {exc}", file=sys.stderr)
+        return 1
+    for path in paths:
+        print(f"removed {path}")
+    print(f"freed {freed / 2**20:.1f} MB" if paths else "nothing to remove")
+    return 0
+
+
+def extend(sub) -> None:
+    """Add the `clean` subcommand."""
+    clean = sub.add_parser("clean", help="remove the local AWS's code and records left by earlier `up`s "
+                                         "(serverless must be down)")
+    clean.set_defaults(func=cmd_clean)
+
+
+if extend not in commands.EXTENSIONS:
+    commands.EXTENSIONS.append(extend)
