@@ -20,8 +20,15 @@ def _float(name: str, default: float) -> float:
 class PlatformConfig:
     """Knobs of the local Lambda platform (env vars WORKSHOP_LAMBDA_*)."""
 
-    # Account-wide concurrent executions; AWS's default is 1000, a laptop's is far lower.
+    # Account-wide concurrent executions: AWS's default is 1,000; 10 is a new account's reduced quota, and what
+    # a laptop can run (each environment is a process on the same cores). README.md says why.
     concurrency_limit: int = field(default_factory=lambda: _int("WORKSHOP_LAMBDA_CONCURRENCY", 10))
+    # Reservations must leave this many unreserved (AWS: 100 of 1,000); by default the same tenth of the limit.
+    unreserved_min: int = field(default_factory=lambda: _int("WORKSHOP_LAMBDA_UNRESERVED_MIN", -1))
+
+    def __post_init__(self) -> None:
+        if self.unreserved_min < 0:
+            self.unreserved_min = max(1, self.concurrency_limit // 10)
     # Idle environments are reclaimed after this many seconds (AWS: unspecified, minutes).
     idle_ttl_s: float = field(default_factory=lambda: _float("WORKSHOP_LAMBDA_IDLE_TTL", 300.0))
     init_timeout_s: float = field(default_factory=lambda: _float("WORKSHOP_LAMBDA_INIT_TIMEOUT", 10.0))

@@ -80,6 +80,7 @@ class LocalAws:
         from localaws.apigw.gateway import Gateway
         from localaws.eventsources.mappings import EventSources
         from localaws.services.hooks import install_hooks
+        from localaws.services.quotas import install_reservation_check
         from localaws.services.schedules import Scheduler
 
         self.clients = Clients(self.endpoint)
@@ -94,6 +95,7 @@ class LocalAws:
         self.front.gateway = self.gateway
         self.front.on_control_write = self.gateway.invalidate
         self._stops.append(install_hooks(self))
+        self._stops.append(install_reservation_check(self.cfg))
         self.events = EventSources(self)
         self._stops.append(self.events.stop)
         self.schedules = Scheduler(self, self.cfg.schedule_time_scale)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,19 +19,20 @@ from typing import Any
 class ConcurrencyMeter:
     """Per-second peak of busy environments and throttle count, written as JSON lines."""
 
-    def __init__(self, state_dir: Path, limit: int) -> None:
+    def __init__(self, state_dir: Path, limit: Callable[[], int]) -> None:
         self.path = state_dir / "lambda" / "concurrency.jsonl"
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.limit = limit
+        self.limit = limit  # read at each change: the account limit may change while the platform runs
         self.peak = 0  # the highest count since the platform started
         self._lock = threading.Lock()
         self._second, self._busy, self._max, self._throttles, self._reserved = 0, 0, 0, 0, 0
+        self._limit = limit()
 
     def busy(self, count: int, reserved: int | None = None) -> None:
         """Note the number of busy environments after a change, and the reservations in force (None: as before)."""
         with self._lock:
             self._roll(int(time.time()))
-            self._busy, self._max = count, max(self._max, count)
+            self._busy, self._max, self._limit = count, max(self._max, count), self.limit()
             self._reserved = self._reserved if reserved is None else reserved
             self.peak = max(self.peak, count)
 
@@ -38,7 +40,7 @@ class ConcurrencyMeter:
         """Note one request refused for lack of concurrency."""
         with self._lock:
             self._roll(int(time.time()))
-            self._throttles += 1
+            self._throttles, self._limit = self._throttles + 1, self.limit()
 
     def tick(self) -> None:
         """Write the last second's line once it is over (the pool's reaper calls this every second)."""
@@ -49,7 +51,7 @@ class ConcurrencyMeter:
         if second == self._second:
             return
         if self._max or self._throttles:
-            line = {"t": self._second, "peak": self._max, "throttles": self._throttles, "limit": self.limit,
+            line = {"t": self._second, "peak": self._max, "throttles": self._throttles, "limit": self._limit,
                     "reserved": self._reserved}
             with self.path.open("a") as fh:
                 fh.write(json.dumps(line) + "\n")

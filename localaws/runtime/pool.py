@@ -35,7 +35,7 @@ class EnvironmentPool:
         self._lock = threading.Lock()
         self.created = 0
         self.throttles = 0
-        self.meter = ConcurrencyMeter(root, cfg.concurrency_limit)  # peak environments per second, on disk
+        self.meter = ConcurrencyMeter(root, lambda: self.cfg.concurrency_limit)  # peak environments per second, on disk
         self._stopping = threading.Event()
         self._reaper = threading.Thread(target=self._reap_loop, daemon=True)
         self._reaper.start()
