@@ -19,7 +19,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
         return 1
     for path in paths:
         print(f"removed {path}")
-    print(f"freed {freed / 2**20:.1f} MB" if paths else "nothing to remove")
+    print(f"freed {freed / 2**20:.1f} MB ({freed} bytes)" if paths else "nothing to remove")
     return 0
 
 

@@ -20,7 +20,9 @@ ARCH = "serverless"
 
 def localaws_dir() -> Path:
     """The local AWS's state folder (the serverless architecture's, under the current state dir)."""
-    return procs.run_dir(ARCH) / "localaws"
+    from workshop.archs.serverless.arch import state_dir
+
+    return state_dir()
 
 
 def _size(path: Path) -> int:

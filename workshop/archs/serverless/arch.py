@@ -43,6 +43,10 @@ def _wait_endpoint(endpoint: str, pid: int, timeout_s: float = 60) -> None:
 
 def start_local_aws() -> str:
     """Start the local AWS as a detached process; returns its endpoint."""
+    from workshop.runtime import cleanup
+
+    if not cleanup.running():  # code a crashed earlier run left (no `down`): the new local AWS starts empty
+        cleanup.remove(cleanup.leftovers())
     port = procs.choose_port(preferred_port())
     argv = [procs.PYTHON, "-m", "workshop.archs.serverless.localaws_server", "--port", str(port),
             "--state-dir", str(state_dir())]
