@@ -24,10 +24,10 @@ def test_the_open_shape_with_tags_has_no_task_and_closed_shapes_keep_the_tagged_
 
 def test_check_names_the_way_out():
     with pytest.raises(loadcheck.LoadRunError, match="Drop --tags, or use a closed-loop shape"):
-        loadcheck.check(loadrun.LoadParams(shape="open", tags="browse"))
+        loadcheck.check("open", "browse")
     with pytest.raises(loadcheck.LoadRunError, match="its tags are: browse, list, search"):
-        loadcheck.check(loadrun.LoadParams(shape="steady", tags="nonsense"))
-    loadcheck.check(loadrun.LoadParams(shape="steady", tags="list"))  # the saturation test's options pass
+        loadcheck.check("steady", "nonsense")
+    loadcheck.check("steady", "list")  # the saturation test's options pass
 
 
 def test_workshop_load_refuses_before_starting_anything(tmp_path):
@@ -67,7 +67,7 @@ def quiet_server():
 
 def test_a_run_whose_locust_log_shows_task_errors_is_failed_not_summarized(tmp_path, monkeypatch, quiet_server):
     """Real Locust with the refused options let through: it logs "No tasks defined" and run_load raises."""
-    monkeypatch.setattr(loadcheck, "check", lambda params, locustfile=None: None)
+    monkeypatch.setattr(loadcheck, "check", lambda shape, tags, locustfile=None: None)
     params = loadrun.LoadParams(shape="open", tags="browse", users=1, spawn_rate=1, duration_s=3)
     with pytest.raises(loadcheck.LoadRunError, match="No tasks defined on ArrivalUser"):
         loadrun.run_load(quiet_server, tmp_path, params, lambda: {})

@@ -84,7 +84,7 @@ def cmd_load(args: argparse.Namespace) -> int:
                                 duration_s=args.duration, think_time=args.think_time, arrival_rate=args.arrival_rate,
                                 tags=args.tags, processes=args.processes, seed=args.seed)
     try:
-        loadcheck.check(params)  # refused before the architecture is brought up
+        loadcheck.check(params.shape, params.tags)  # refused before the architecture is brought up
     except loadcheck.LoadRunError as exc:
         print(f"workshop load: {exc}", file=sys.stderr)
         return 2

@@ -5,15 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from workshop.cli import commands
-
 
 def cmd_clean(args: argparse.Namespace) -> int:
     """Remove unpacked function code, environment folders, records and stale build packages of serverless."""
+    from workshop.archs.serverless import arch as serverless
     from workshop.runtime import cleanup
 
     try:
-        paths, freed = cleanup.clean(records=True)
+        paths, freed = cleanup.clean(serverless.state_dir(), records=True)
     except RuntimeError as exc:
         print(f"workshop clean: {exc}", file=sys.stderr)
         return 1
@@ -23,12 +22,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
     return 0
 
 
-def extend(sub) -> None:
+def add(sub: argparse._SubParsersAction) -> None:
     """Add the `clean` subcommand."""
     clean = sub.add_parser("clean", help="remove the local AWS's code and records left by earlier `up`s "
                                          "(serverless must be down)")
     clean.set_defaults(func=cmd_clean)
-
-
-if extend not in commands.EXTENSIONS:
-    commands.EXTENSIONS.append(extend)

@@ -2,31 +2,31 @@
 
 from __future__ import annotations
 
-from types import ModuleType
+from typing import Any
+
+from workshop.archs import Architecture
+from workshop.records import ArchResult
 
 
-def run_peak(module: ModuleType, run: dict | None) -> dict | None:
+def run_peak(module: Architecture, run: dict[str, Any] | None) -> dict[str, Any] | None:
     """Peak busy environments, throttles, limit and reservations during one load run (None: not measured)."""
-    if not run or not hasattr(module, "state_dir") or "started" not in run:
+    if not run or "started" not in run:
         return None
-    from localaws.runtime.meter import read_concurrency  # the local Lambda platform's concurrency.jsonl
-
     try:
-        seen = read_concurrency(module.state_dir(), run["started"], run["finished"] + 1)
+        seen = module.lambda_concurrency(run["started"], run["finished"] + 1)
     except (OSError, ValueError, KeyError):
         return None
-    if seen["limit"] is None:
+    if not seen or seen["limit"] is None:
         return None
-    seen["unreserved_limit"] = seen["limit"] - (seen["reserved"] or 0)
-    return seen
+    return {**seen, "unreserved_limit": seen["limit"] - (seen["reserved"] or 0)}
 
 
-def lambda_peaks(module: ModuleType, result: dict) -> dict:
-    """The steady (`load`) and open-loop (`open_loop`) runs' peaks, under `lambda_concurrency`."""
-    return {"lambda_concurrency": {run: run_peak(module, result.get(run)) for run in ("load", "open_loop")}}
+def lambda_peaks(module: Architecture, result: ArchResult) -> dict[str, dict[str, Any] | None]:
+    """The steady (`load`) and open-loop (`open_loop`) runs' peaks."""
+    return {"load": run_peak(module, result.get("load")), "open_loop": run_peak(module, result.get("open_loop"))}
 
 
-def peak_rows(bench: dict) -> list[dict]:
+def peak_rows(bench: dict[str, Any]) -> list[dict[str, Any]]:
     """One row per serverless load run: peak environments against the limit, and the throttles."""
     rows = []
     for arch, res in bench.get("archs", {}).items():

@@ -9,12 +9,8 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from workshop.runtime import procs
-
-if TYPE_CHECKING:
-    from workshop.measure.loadrun import LoadParams
 
 LOCUSTFILE = procs.PROJECT_ROOT / "loadtests" / "locustfile.py"
 
@@ -55,18 +51,18 @@ def tasks_left(shape: str, tags: str | None, locustfile: Path = LOCUSTFILE) -> l
     return sorted(name for name, own in tasks.items() if wanted is None or own & wanted)
 
 
-def check(params: LoadParams, locustfile: Path = LOCUSTFILE) -> None:
-    """Raise LoadRunError, saying what to change, when the options leave Locust without a task."""
-    if tasks_left(params.shape, params.tags, locustfile):
+def check(shape: str, tags: str | None, locustfile: Path = LOCUSTFILE) -> None:
+    """Raise LoadRunError, saying what to change, when `--shape` and `--tags` leave Locust without a task."""
+    if tasks_left(shape, tags, locustfile):
         return
-    user = OPEN_USER if params.shape == "open" else CLOSED_USER
-    if params.shape == "open" and params.tags:
+    user = OPEN_USER if shape == "open" else CLOSED_USER
+    if shape == "open" and tags:
         raise LoadRunError(
-            f"--shape open --tags {params.tags} leaves Locust no task: the open shape's {user} runs the whole "
+            f"--shape open --tags {tags} leaves Locust no task: the open shape's {user} runs the whole "
             "journey on a fixed schedule and ignores tags. Drop --tags, or use a closed-loop shape "
             "(steady, step, spike) to load only those tasks.")
     known = sorted(set().union(*declared_tasks(locustfile).get(CLOSED_USER, {}).values()))
-    raise LoadRunError(f"--tags {params.tags} matches no task of {user} (--shape {params.shape}); "
+    raise LoadRunError(f"--tags {tags} matches no task of {user} (--shape {shape}); "
                        f"its tags are: {', '.join(known)}")
 
 

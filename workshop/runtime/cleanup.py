@@ -18,13 +18,6 @@ from workshop.runtime import procs
 ARCH = "serverless"
 
 
-def localaws_dir() -> Path:
-    """The local AWS's state folder (the serverless architecture's, under the current state dir)."""
-    from workshop.archs.serverless.arch import state_dir
-
-    return state_dir()
-
-
 def _size(path: Path) -> int:
     if path.is_file():
         return path.stat().st_size
@@ -36,9 +29,8 @@ def running() -> bool:
     return any(procs.alive(rec["pid"]) for rec in procs.records(ARCH).values() if "pid" in rec)
 
 
-def leftovers(records: bool = False) -> list[Path]:
-    """Paths no running system uses: unpacked code and environment folders (and records, build leftovers)."""
-    base = localaws_dir()
+def leftovers(base: Path, records: bool = False) -> list[Path]:
+    """Paths under the local AWS's state folder `base` no running system uses (and records, build leftovers)."""
     found = [base / "code", base / "envs"]
     if records:
         found += [base / "lambda" / "invocations.jsonl", base / "lambda" / "concurrency.jsonl"]
@@ -69,9 +61,9 @@ def remove(paths: list[Path]) -> int:
     return freed
 
 
-def clean(records: bool = False) -> tuple[list[Path], int]:
-    """Remove the serverless leftovers when its local AWS is not running; returns (paths, bytes freed)."""
+def clean(base: Path, records: bool = False) -> tuple[list[Path], int]:
+    """Remove the leftovers under `base` when the serverless local AWS is not running; returns (paths, bytes)."""
     if running():
         raise RuntimeError("serverless is up: its local AWS uses this code; run `workshop down serverless` first")
-    paths = leftovers(records)
+    paths = leftovers(base, records)
     return paths, remove(paths)

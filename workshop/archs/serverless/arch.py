@@ -46,7 +46,7 @@ def start_local_aws() -> str:
     from workshop.runtime import cleanup
 
     if not cleanup.running():  # code a crashed earlier run left (no `down`): the new local AWS starts empty
-        cleanup.remove(cleanup.leftovers())
+        cleanup.remove(cleanup.leftovers(state_dir()))
     port = procs.choose_port(preferred_port())
     argv = [procs.PYTHON, "-m", "workshop.archs.serverless.localaws_server", "--port", str(port),
             "--state-dir", str(state_dir())]
@@ -78,7 +78,7 @@ def down() -> None:
 
     procs.stop_all(NAME)
     if not cleanup.running():  # its functions lived in its memory: nothing uses their unpacked code now
-        cleanup.remove(cleanup.leftovers())
+        cleanup.remove(cleanup.leftovers(state_dir()))
 
 
 def info() -> ArchRecord:
@@ -152,6 +152,13 @@ def lambda_invocations() -> list[dict[str, Any]]:
     from localaws import read_invocations
 
     return read_invocations(state_dir())
+
+
+def lambda_concurrency(since: float, until: float) -> dict[str, Any]:
+    """The most environments busy at once between two times, the throttles, the limit and reservations."""
+    from localaws import read_concurrency
+
+    return read_concurrency(state_dir(), since, until)
 
 
 def coldstart_study(quick: bool = False) -> Any:
