@@ -18,7 +18,7 @@ from moto import mock_aws
 from videocatalog.adapters import awsclients
 from videocatalog.adapters.views_aws import CountsViewLog
 
-TABLE, VIDEOS, ROUNDS = "race-view-counts", 8, 150
+TABLE, VIDEOS, ROUNDS = "race-view-counts", 8, 60
 
 
 @pytest.fixture
