@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 
@@ -20,8 +21,11 @@ def _float(name: str, default: float) -> float:
 class PlatformConfig:
     """Knobs of the local Lambda platform (env vars WORKSHOP_LAMBDA_*)."""
 
-    # Account-wide concurrent executions; AWS's default is 1000, a laptop's is far lower.
+    # Account-wide concurrent executions: AWS's default is 1,000; 10 is a new account's reduced quota, and what
+    # a laptop can run (each environment is a process on the same cores). README.md says why.
     concurrency_limit: int = field(default_factory=lambda: _int("WORKSHOP_LAMBDA_CONCURRENCY", 10))
+    # Reservations must leave this many unreserved (AWS: 100 of 1,000); by default the same tenth of the limit.
+    unreserved_min: int = field(default_factory=lambda: _int("WORKSHOP_LAMBDA_UNRESERVED_MIN", -1))
     # Idle environments are reclaimed after this many seconds (AWS: unspecified, minutes).
     idle_ttl_s: float = field(default_factory=lambda: _float("WORKSHOP_LAMBDA_IDLE_TTL", 300.0))
     init_timeout_s: float = field(default_factory=lambda: _float("WORKSHOP_LAMBDA_INIT_TIMEOUT", 10.0))
@@ -38,7 +42,15 @@ class PlatformConfig:
     response_payload_limit: int = 6 * 1024 * 1024 + 100
     async_payload_limit: int = 1024 * 1024
 
+    def __post_init__(self) -> None:
+        if self.unreserved_min < 0:  # not set: the same share of the limit as AWS's 100 of 1,000
+            self.unreserved_min = default_unreserved_min(self.concurrency_limit)
 
 def default_region() -> str:
     """Region used when a request does not name one."""
     return os.environ.get("AWS_DEFAULT_REGION", "us-east-1")
+
+
+def default_unreserved_min(concurrency_limit: int) -> int:
+    """The unreserved concurrency no reservation may eat into: AWS keeps 100 of 1,000; here a tenth, at least 1."""
+    return max(1, math.ceil(concurrency_limit / 10))

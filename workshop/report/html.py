@@ -7,7 +7,17 @@ import html
 import json
 from pathlib import Path
 
-from workshop.report.text import COORDINATED_OMISSION, ERRORS, NOISE, error_rows, open_loop_rows, summary_rows, warnings
+from workshop.measure.lambda_peak import peak_rows
+from workshop.report.text import (
+    COORDINATED_OMISSION,
+    ERRORS,
+    LAMBDA_PEAK,
+    NOISE,
+    error_rows,
+    open_loop_rows,
+    summary_rows,
+    warnings,
+)
 
 CSS = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}table{border-collapse:collapse;"
        "margin:.5em 0}td,th{border:1px solid #ccc;padding:3px 8px;font-size:13px;text-align:right}"
@@ -103,6 +113,7 @@ def build(out: Path) -> Path:
              f"<p>Not measured: {html.escape(json.dumps(skipped)) if skipped else 'none'}.</p>",
              "<h3>Errors by kind</h3>", f"<p>{html.escape(ERRORS)}</p>",
              table(error_rows(out, list(bench.get("archs", {})))),
+             "<h3>Lambda concurrency (serverless)</h3>", f"<p>{html.escape(LAMBDA_PEAK)}</p>", table(peak_rows(bench)),
              "<h2>Latency and throughput</h2>", by_kind("latency", "throughput", "resources"),
              "<h2>Is the harness the limit?</h2>",
              _harness(sat), by_kind("saturation"),
