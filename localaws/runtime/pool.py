@@ -62,7 +62,8 @@ class EnvironmentPool:
             if warm:
                 warm.busy = True
             else:
-                warm = ExecutionEnvironment(spec, self.root, self.endpoint, self.cfg.fallback_runtime)
+                warm = ExecutionEnvironment(spec, self.root, self.endpoint, self.cfg.fallback_runtime,
+                                            self.cfg.init_cpu)
                 envs.append(warm)
                 self.created += 1
         for env in stale:
