@@ -31,7 +31,7 @@ def test_init_is_priced_at_the_cold_start_share_not_the_runs_own():
     assert tenth["lambda_duration"] == pytest.approx(requests * (0.01 + 2.0 * 0.001 * 0.5) * gb)
     measured = cost.monthly_cost(m, requests, PRICES, cost.Options(cold_start_share="measured"))
     assert measured["lambda_duration"] == pytest.approx(requests * (0.01 + 2.0 * 16 / 342 * 0.5) * gb)
-    assert measured["lambda_duration"] > 3 * default["lambda_duration"]
+    assert measured["lambda_duration"] > 2.5 * default["lambda_duration"]  # the linear extrapolation
 
 
 def test_usage_splits_billed_init_out_of_cold_start_billed_duration():
