@@ -95,3 +95,20 @@ def test_timeout_is_reported_as_status_timeout(client, deploy):
     lam.invoke(FunctionName=name)
     line = report(lam.invoke(FunctionName=name, Payload=b'{"sleep": 3}', LogType="Tail"))
     assert line.endswith("\tStatus: timeout") and "\tDuration: 1000.00 ms\tBilled Duration: 1000 ms\t" in line
+
+
+def test_power_tuning_sweep_charts_duration_and_cost_against_memory(client, deploy, tmp_path):
+    from workshop.cost.model import load_prices
+    from workshop.tune import chart, sweep
+
+    lam = client("lambda")
+    name = deploy(SPIN, MemorySize=256, Timeout=60)
+    rows = sweep.sweep(lam, name, [512, 1769], 3, lambda: b'{"n": 200000}', load_prices(), log=lambda _: None)
+    assert [(r["memory_mb"], r["kind"]) for r in rows] == [(512, "cold"), (512, "warm"), (512, "warm"),
+                                                          (1769, "cold"), (1769, "warm"), (1769, "warm")]
+    assert lam.get_function_configuration(FunctionName=name)["MemorySize"] == 256  # restored
+    summary = sweep.summarize(rows)
+    for row in summary:
+        assert row["cold_ms"] > row["warm_ms"] > 0 and row["cold_usd"] > row["warm_usd"] > 0
+    png = chart.draw(summary, "spin", tmp_path / "tune.png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
