@@ -58,7 +58,7 @@ def cpu_ratios(rounds: int, n: int) -> dict[str, Any]:
     """Warm median Duration of the hashing handler at each memory size, and its ratio to 1,769 MB."""
     with tempfile.TemporaryDirectory() as tmp, start_local_aws(tmp, config=PlatformConfig()) as aws:
         lam = boto3.client("lambda", endpoint_url=aws.endpoint, region_name="us-east-1",
-                           aws_access_key_id="testing", aws_secret_access_key="testing")
+                           aws_access_key_id="testing", aws_secret_access_key="testing", config=sweep.CLIENT)
         role = boto3.client("iam", endpoint_url=aws.endpoint, region_name="us-east-1", aws_access_key_id="testing",
                             aws_secret_access_key="testing").create_role(
             RoleName="bench", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
@@ -84,7 +84,7 @@ def serverless_figures(n: int, render_memories: list[int]) -> dict[str, Any]:
     try:
         info = serverless.info()
         lam = boto3.client("lambda", endpoint_url=info["endpoint"], region_name="us-east-1",
-                           aws_access_key_id="testing", aws_secret_access_key="testing")
+                           aws_access_key_id="testing", aws_secret_access_key="testing", config=sweep.CLIENT)
         names = [f["FunctionName"] for f in lam.list_functions()["Functions"]]
         list_fn = next(x for x in names if x.endswith("-list_videos"))
         render_fn = next(x for x in names if x.endswith("-render"))

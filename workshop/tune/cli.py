@@ -31,7 +31,7 @@ def cmd_tune(args: argparse.Namespace) -> int:
 
     info = serverless.info()
     lam = boto3.client("lambda", endpoint_url=info["endpoint"], region_name="us-east-1",
-                       aws_access_key_id="testing", aws_secret_access_key="testing")
+                       aws_access_key_id="testing", aws_secret_access_key="testing", config=sweep.CLIENT)
     name = _function(lam, args.function)
     short = name.rsplit("-", 1)[-1] if name != args.function else args.function
     env = (lam.get_function_configuration(FunctionName=name).get("Environment") or {}).get("Variables") or {}

@@ -9,6 +9,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from botocore.config import Config
+
+# A call may run up to Lambda's 15 minutes; no SDK retry (a retried Invoke would be a second invocation).
+CLIENT = Config(read_timeout=910, retries={"total_max_attempts": 1})
 FIELD = re.compile(r"(Billed Duration|Init Duration|Duration|Max Memory Used): ([\d.]+)")
 
 
