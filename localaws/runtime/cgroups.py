@@ -85,7 +85,8 @@ class EnvironmentCgroup:
         limit = self.memory_mb * 1024 * 1024
         if self.kind == "cgroup v2":
             (self.paths[0] / "memory.max").write_text(str(limit))
-            (self.paths[0] / "memory.swap.max").exists() and (self.paths[0] / "memory.swap.max").write_text("0")
+            if (self.paths[0] / "memory.swap.max").exists():  # no swapping past the limit either
+                (self.paths[0] / "memory.swap.max").write_text("0")
         else:
             memory = self.paths[1]
             (memory / "memory.limit_in_bytes").write_text(str(limit))
