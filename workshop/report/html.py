@@ -64,6 +64,16 @@ def seed_rows(bench: dict) -> list[dict]:
     return rows
 
 
+def _tuning(out: Path) -> str:
+    """Power-tuning charts that `workshop tune ... --out RESULTS/tune` left in the results folder."""
+    pngs = sorted((out / "tune").glob("tune-*.png")) if (out / "tune").is_dir() else []
+    if not pngs:
+        return ""
+    return "<h3>Power tuning (workshop tune)</h3>" + "".join(
+        image(out, {"file": f"tune/{p.name}", "title": f"{p.stem[5:]}: duration and cost per invocation"})
+        for p in pngs)
+
+
 def _cold_share(cost: dict) -> str:
     """The cold-start share INIT is priced at, beside the share this run measured."""
     share = cost.get("cold_start_share") or {}
@@ -119,6 +129,7 @@ def build(out: Path) -> Path:
              "<h2>Rollback of a bad release under load</h2>", table(timings), by_kind("rollback"),
              "<h3>Blast radius (requests per endpoint while the bad release was live)</h3>", table(blast),
              "<h2>Cold start</h2>", table(coldstart_rows(bench)), by_kind("coldstart", "lambda_study"),
+             _tuning(out),
              "<h2>Cost</h2>", f"<p>{html.escape(cost.get('prices_note', ''))}</p>",
              f"<p>{html.escape(_cold_share(cost))}</p>",
              "<h3>Monthly cost at 10 million requests a month (USD, x86, INIT billed, no free tier)</h3>",
