@@ -51,7 +51,7 @@ def invoke(lam: Any, name: str, payload: bytes, memory_mb: int, prices: dict) ->
     return {"memory_mb": memory_mb, "kind": "cold" if "Init Duration" in report else "warm",
             "duration_ms": report.get("Duration"), "init_ms": report.get("Init Duration"), "billed_ms": billed,
             "max_memory_mb": report.get("Max Memory Used"), "usd": usd_per_invocation(billed, memory_mb, prices),
-            "error": error}
+            "error": error, "response": body[:200].decode("utf-8", "replace")}
 
 
 def sweep(lam: Any, name: str, memories: list[int], n: int, payload: Callable[[], bytes], prices: dict,
