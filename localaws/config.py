@@ -31,11 +31,17 @@ class PlatformConfig:
     init_timeout_s: float = field(default_factory=lambda: _float("WORKSHOP_LAMBDA_INIT_TIMEOUT", 10.0))
     # Force the project's own runtime client even where awslambdaric imports.
     fallback_runtime: bool = field(default_factory=lambda: os.environ.get("WORKSHOP_LAMBDA_RIC") == "own")
+    # CPU of the INIT phase: "boost" (2 vCPUs, as published measurements show) or "memory" (the invoke share).
+    init_cpu: str = field(default_factory=lambda: os.environ.get("WORKSHOP_LAMBDA_INIT_CPU", "boost"))
     async_retry_delay_s: float = field(default_factory=lambda: _float("WORKSHOP_LAMBDA_RETRY_DELAY", 0.2))
     poll_interval_s: float = field(default_factory=lambda: _float("WORKSHOP_LAMBDA_POLL_INTERVAL", 0.2))
     # 1.0 = real time; 0.01 makes rate(1 minute) fire every 0.6 s (demos and tests).
     schedule_time_scale: float = field(default_factory=lambda: _float("WORKSHOP_SCHEDULE_TIME_SCALE", 1.0))
-    integration_timeout_s: float = field(default_factory=lambda: _float("WORKSHOP_APIGW_TIMEOUT", 29.0))
+    # HTTP APIs: at most 30 s, which AWS does not raise; REST APIs: 29 s by default, raisable since June 2024.
+    integration_timeout_s: float = field(default_factory=lambda: _float("WORKSHOP_APIGW_TIMEOUT", 30.0))
+    rest_timeout_s: float = field(default_factory=lambda: _float("WORKSHOP_APIGW_REST_TIMEOUT", 29.0))
+    # 1.0 = real time; tests shorten every integration timeout (0.1: the HTTP API's 30 s becomes 3 s).
+    apigw_time_scale: float = field(default_factory=lambda: _float("WORKSHOP_APIGW_TIME_SCALE", 1.0))
     gateway_payload_limit: int = 10 * 1024 * 1024
     sync_payload_limit: int = 6 * 1024 * 1024
     # What a function may return; AWS's error message names 6291556 bytes (6 MB + 100).

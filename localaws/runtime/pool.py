@@ -57,15 +57,16 @@ class EnvironmentPool:
             if self._stopping.is_set():
                 raise ShuttingDown("the local Lambda platform is stopping")
             envs = self._envs.setdefault(spec.name, [])
-            stale = [e for e in envs if not e.busy and e.spec.version == spec.version and e.spec.key != spec.key]
+            stale = [e for e in envs if not e.busy and e.spec.version == spec.version and not _same_build(e.spec, spec)]
             for env in stale:
                 envs.remove(env)
             self._check_limits(spec, envs, reserved)  # a warm env also takes one unit of concurrency
-            warm = next((e for e in reversed(envs) if not e.busy and e.spec.key == spec.key), None)
+            warm = next((e for e in reversed(envs) if not e.busy and _same_build(e.spec, spec)), None)
             if warm:
                 warm.busy = True
             else:
-                warm = ExecutionEnvironment(spec, self.root, self.endpoint, self.cfg.fallback_runtime)
+                warm = ExecutionEnvironment(spec, self.root, self.endpoint, self.cfg.fallback_runtime,
+                                            self.cfg.init_cpu)
                 envs.append(warm)
                 self.created += 1
             self.meter.busy(self._busy_count(), reserved_all)
@@ -146,6 +147,13 @@ class EnvironmentPool:
         _kill_all(victims)
         self._reaper.join(timeout=5)
         self.meter.tick()
+
+
+def _same_build(a: FunctionSpec, b: FunctionSpec) -> bool:
+    """True when an environment built for `a` may serve `b`: same code and configuration. LastModified has
+    one-second resolution, so two updates within a second (a memory sweep) are told apart by their values."""
+    return a.key == b.key and (a.memory_mb, a.ephemeral_mb, a.timeout, a.handler, a.env) == (
+        b.memory_mb, b.ephemeral_mb, b.timeout, b.handler, b.env)
 
 
 def _kill_all(envs: list[ExecutionEnvironment]) -> None:

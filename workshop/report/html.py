@@ -74,6 +74,26 @@ def seed_rows(bench: dict) -> list[dict]:
     return rows
 
 
+def _tuning(out: Path) -> str:
+    """Power-tuning charts that `workshop tune ... --out RESULTS/tune` left in the results folder."""
+    pngs = sorted((out / "tune").glob("tune-*.png")) if (out / "tune").is_dir() else []
+    if not pngs:
+        return ""
+    return "<h3>Power tuning (workshop tune)</h3>" + "".join(
+        image(out, {"file": f"tune/{p.name}", "title": f"{p.stem[5:]}: duration and cost per invocation"})
+        for p in pngs)
+
+
+def _cold_share(cost: dict) -> str:
+    """The cold-start share INIT is priced at, beside the share this run measured."""
+    share = cost.get("cold_start_share") or {}
+    if "parameter" not in share:
+        return ""
+    measured = ", ".join(f"{a} {v:.1%}" for a, v in (share.get("measured") or {}).items()) or "none"
+    return (f"Lambda INIT is priced at a cold-start share of {share['parameter']:.1%} of invocations (AWS: "
+            f"cold starts typically occur in under 1%); measured in this run, from cold: {measured}.")
+
+
 def coldstart_rows(bench: dict) -> list[dict]:
     """Per architecture: how a new unit was started and its start times."""
     rows = []
@@ -120,7 +140,9 @@ def build(out: Path) -> Path:
              "<h2>Rollback of a bad release under load</h2>", table(timings), by_kind("rollback"),
              "<h3>Blast radius (requests per endpoint while the bad release was live)</h3>", table(blast),
              "<h2>Cold start</h2>", table(coldstart_rows(bench)), by_kind("coldstart", "lambda_study"),
+             _tuning(out),
              "<h2>Cost</h2>", f"<p>{html.escape(cost.get('prices_note', ''))}</p>",
+             f"<p>{html.escape(_cold_share(cost))}</p>",
              "<h3>Monthly cost at 10 million requests a month (USD, x86, INIT billed, no free tier)</h3>",
              table([{"arch": a, **v} for a, v in (cost.get("at_10M_requests") or {}).items()]),
              "<h3>Crossovers (x86, INIT billed)</h3>", table(cost.get("crossovers") or []),
