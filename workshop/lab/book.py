@@ -57,8 +57,9 @@ def build(source: Path, out: Path) -> Path:
     src.mkdir(parents=True)
     for stem in found:
         shutil.copy(source / f"{stem}.ipynb", src / f"{stem}.ipynb")
+    shutil.copy(NOTEBOOKS / "glossary.md", src / "glossary.md")
     (src / "conf.py").write_text(CONF)
-    (src / "index.md").write_text(index_page(found, [s for s in expected if s not in found]))
+    (src / "index.md").write_text(index_page([*found, "glossary"], [s for s in expected if s not in found]))
     html = out / "html"
     subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", "--keep-going", str(src), str(html)],
                    check=True)
