@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "build" / "book")
     args = parser.parse_args(argv)
     index = build(args.executed or executed_dir(), args.out)
-    print(index)
+    print(index.resolve())
 
 
 if __name__ == "__main__":
