@@ -1,5 +1,5 @@
 # Shortcuts; each target is also a plain command in README.md.
-.PHONY: setup test bench lab lint down clean
+.PHONY: setup test bench lab book lint down clean
 
 setup:
 	bash scripts/setup.sh --dev
@@ -12,6 +12,9 @@ bench:
 
 lab: setup
 	.venv/bin/jupyter lab --ip 127.0.0.1 --notebook-dir notebooks
+
+book: setup
+	bash scripts/book.sh
 
 lint:
 	bash scripts/lint.sh

@@ -18,7 +18,7 @@ from localaws.apigw.invoke_method import invoke_method
 from localaws.apigw.quick_create import quick_create
 from localaws.config import PlatformConfig
 from localaws.invoke.api import aws_error, region_of
-from localaws.services.account import account_settings, minimum_unreserved
+from localaws.services.account import account_settings
 from localaws.services.state import lambda_backend, reserved_total, split_name
 
 ACCOUNT_SETTINGS = re.compile(r"^/2016-08-19/account-settings/?$")
@@ -58,7 +58,7 @@ def check_reservation(cfg: PlatformConfig, request: Request, function: str) -> R
     except Exception:
         return None  # moto answers 404 ResourceNotFoundException
     others = reserved_total(region) - int(current or 0)
-    floor = minimum_unreserved(cfg.concurrency_limit)
+    floor = cfg.unreserved_min
     if cfg.concurrency_limit - others - wanted >= floor:
         return None
     return aws_error(400, "InvalidParameterValueException",

@@ -105,6 +105,9 @@ def run_arch(name: str, cfg: BenchConfig) -> ArchResult:
         from workshop.cost.usage import lambda_usages  # the serverless billing records, when the arch has them
 
         result["lambda"], result["lambda_transcode"] = lambda_usages(module, result)
+        from workshop.measure.lambda_peak import lambda_peaks  # serverless: environments needed at the peak
+
+        result["lambda_concurrency"] = lambda_peaks(module, result)
         result["status"], result["stage"] = "ok", "done"
     except Exception as exc:
         result["reason"] = f"{type(exc).__name__}: {exc}"

@@ -48,6 +48,7 @@ ArchResult = TypedDict("ArchResult", {
     "coldstart": dict[str, Any],
     "lambda": "dict[str, Any] | None",  # serverless: billed usage during the load run
     "lambda_transcode": "dict[str, Any] | None",  # serverless: billed usage of the seed clip's cascade
+    "lambda_concurrency": "dict[str, dict[str, Any] | None]",  # serverless: peak environments per load run
 }, total=False)
 """One architecture's bench (`<arch>/result.json`)."""
 

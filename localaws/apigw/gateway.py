@@ -44,8 +44,8 @@ class Gateway:
 
     def __init__(self, invoker: InvokeService, clients: Any, cfg: PlatformConfig) -> None:
         self.invoker, self.cfg = invoker, cfg
-        self.http = HttpApi(self.call_lambda, self.throttle)
-        self.rest = RestApi(self.call_lambda, clients)
+        self.http = HttpApi(self._call_from("http"), self.throttle)
+        self.rest = RestApi(self._call_from("rest"), clients)
         self._cache: dict[tuple[str, str], tuple[str, Any]] = {}
         self._buckets: dict[tuple[str, str, float, int], TokenBucket] = {}
         self._lock = threading.Lock()
@@ -101,8 +101,15 @@ class Gateway:
         resp.headers.setdefault("Content-Type", "application/json")
         return resp
 
+    def _call_from(self, kind: str) -> Any:
+        """call_lambda with the integration timeout of an HTTP API (30 s, fixed) or a REST API (29 s, raisable)."""
+        def call(region: str, function: str, event: dict[str, Any], timeout_s: float) -> bytes | HttpResponse:
+            cap = self.cfg.integration_timeout_s if kind == "http" else self.cfg.rest_timeout_s
+            return self.call_lambda(region, function, event, min(timeout_s, cap) * self.cfg.apigw_time_scale)
+        return call
+
     def call_lambda(self, region: str, function: str, event: dict[str, Any], timeout_s: float) -> bytes | HttpResponse:
-        """Invoke synchronously with the integration timeout (29 s max); gateway errors as HttpResponse."""
+        """Invoke synchronously, answering 504 after timeout_s; gateway errors as HttpResponse."""
         box: dict[str, Any] = {}
 
         def run() -> None:
@@ -113,7 +120,7 @@ class Gateway:
 
         worker = threading.Thread(target=run, daemon=True)
         worker.start()
-        worker.join(min(timeout_s, self.cfg.integration_timeout_s))
+        worker.join(timeout_s)
         if worker.is_alive():
             # The function keeps running to its own timeout, as on AWS; the client gets 504 now.
             return gateway_error(504, "Endpoint request timed out")

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
-from localaws.config import PlatformConfig
+from localaws.config import PlatformConfig, default_unreserved_min
 from localaws.services.state import lambda_backend, reserved_total
 
 # AWS's documented per-account limits that the local platform reports unchanged (bytes).
 TOTAL_CODE_SIZE = 80 * 1024**3 * 15 // 16  # 75 GB
 CODE_SIZE_UNZIPPED = 250 * 1024 * 1024
 CODE_SIZE_ZIPPED = 50 * 1024 * 1024
-# AWS keeps 100 of the default 1000 concurrent executions unreserved; locally the same tenth, at least 1.
-UNRESERVED_SHARE = 0.1
-
-
-def minimum_unreserved(concurrency_limit: int) -> int:
-    """The unreserved concurrency no reservation may eat into (AWS: 100 of 1000; here a tenth, at least 1)."""
-    return max(1, math.ceil(concurrency_limit * UNRESERVED_SHARE))
+# The unreserved concurrency no reservation may eat into, by default (PlatformConfig.unreserved_min).
+minimum_unreserved = default_unreserved_min
 
 
 def code_size_total(region: str) -> int:

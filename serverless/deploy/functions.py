@@ -6,6 +6,7 @@ import functools
 from typing import Any
 
 from serverless.deploy.aws import Target, error_code, exists, retry
+from serverless.deploy.concurrency import reserve
 from serverless.deploy.stack import Resource, Stack
 
 ALIAS = "live"
@@ -46,7 +47,7 @@ def deploy_function(t: Target, stack: Stack, r: Resource, code: dict[str, str]) 
     lam.get_waiter("function_updated_v2").wait(FunctionName=r.name, WaiterConfig={"Delay": 1})
     reserved = r.props.get("ReservedConcurrentExecutions")
     if reserved is not None:
-        lam.put_function_concurrency(FunctionName=r.name, ReservedConcurrentExecutions=int(reserved))
+        reserve(lam, r.physical, int(reserved))  # skipped, with a reason, where the account's quota cannot take it
     version = str(lam.publish_version(FunctionName=r.name)["Version"])
     point_alias(t, r.physical, version)
     return version

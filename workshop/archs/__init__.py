@@ -31,6 +31,9 @@ class Architecture(Protocol):
     def lambda_invocations(self) -> list[dict[str, Any]]:
         """The billing records of every function invocation so far (empty where nothing is billed per call)."""
 
+    def lambda_concurrency(self, since: float, until: float) -> dict[str, Any] | None:
+        """Peak concurrent function environments and throttles between two times (None: not serverless)."""
+
     def coldstart_study(self, quick: bool = False) -> Any:
         """A DataFrame of the architecture's own cold-start study, or None where it has none."""
 

@@ -131,6 +131,11 @@ def lambda_invocations() -> list[dict]:
     return []
 
 
+def lambda_concurrency(since: float, until: float) -> None:
+    """No function environments here."""
+    return None
+
+
 def coldstart_study(quick: bool = False) -> None:
     """No study beyond new_capacity() for this architecture."""
     return None

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from workshop import archs, settings
-from workshop.measure import loadrun, metadata
+from workshop.measure import loadcheck, loadrun, metadata
 from workshop.records import ArchRecord
 from workshop.report.text import format_table, summary_rows, warnings
 from workshop.runtime import procs
@@ -91,9 +91,17 @@ def cmd_load(args: argparse.Namespace) -> int:
     params = loadrun.LoadParams(shape=args.shape, users=args.users, spawn_rate=args.spawn_rate,
                                 duration_s=args.duration, think_time=args.think_time, arrival_rate=args.arrival_rate,
                                 tags=args.tags, processes=args.processes, workers=args.workers, seed=args.seed)
+    try:
+        loadcheck.check(params.shape, params.tags)  # refused before the architecture is brought up
+    except loadcheck.LoadRunError as exc:
+        print(f"workshop load: {exc}", file=sys.stderr)
+        return 2
     url = info["url"] if info else module.up()
     try:
         summary = loadrun.run_load(url, out, params, module.pids)
+    except loadcheck.LoadRunError as exc:
+        print(f"workshop load: FAILED: {exc}", file=sys.stderr)
+        return 1
     finally:
         if not info:
             module.down()

@@ -17,6 +17,7 @@ VARIANTS = {  # name -> switches; serverless is drawn with INIT billed and not, 
     "x86, INIT not billed": cost.Options(init_billing=False),
     "arm64, INIT billed": cost.Options(init_billing=True, arm64=True),
     "x86, INIT billed, free tier": cost.Options(init_billing=True, free_tier=True),
+    "x86, INIT billed, measured cold-start share": cost.Options(init_billing=True, cold_start_share="measured"),
 }
 
 
@@ -34,12 +35,21 @@ def lambda_usage(module: Architecture, load: dict) -> dict | None:
     requests = (load.get("total") or {}).get("requests") or 0
     if not records or not requests:
         return None
-    gb_s = sum(r["billed_ms"] / 1000 * r["memory_mb"] / 1024 for r in records)
-    init = sum((r.get("billed_init_ms") or 0) / 1000 * r["memory_mb"] / 1024 for r in records)
+    # A cold start's Billed Duration includes INIT (since Aug 2025): split it into the call and INIT.
+    init = sum(_init_ms(r) / 1000 * r["memory_mb"] / 1024 for r in records)
+    gb_s = sum(r["billed_ms"] / 1000 * r["memory_mb"] / 1024 for r in records) - init
+    cold = sum(1 for r in records if r.get("init_ms"))
     return {"invocations": len(records), "requests": requests, "gb_s": gb_s, "init_gb_s": init,
-            "cold_starts": sum(1 for r in records if r.get("init_ms")),
+            "cold_starts": cold, "cold_start_share": cold / len(records),
+            "init_gb_s_per_cold_start": init / cold if cold else None,
             "per_request": {"invocations": len(records) / requests, "gb_s": gb_s / requests,
-                            "init_gb_s": init / requests}}
+                            "init_gb_s": init / requests, "cold_start_share": cold / len(records),
+                            "init_gb_s_per_cold_start": init / cold if cold else None}}
+
+
+def _init_ms(record: dict) -> int:
+    """The INIT part of a record's Billed Duration (0 on a warm start)."""
+    return (record.get("billed_init_ms") or 0) if record.get("init_ms") else 0
 
 
 def lambda_usages(module: Architecture, result: ArchResult) -> tuple[dict | None, dict | None]:
@@ -82,6 +92,8 @@ def measured(result: ArchResult) -> cost.Measured | None:
         units=len(result.get("components") or []) or {"monolith": 1, "soa": 3}.get(result["arch"], 5),
         avg_response_bytes=total.get("avg_bytes") or 0.0, lambda_invocations_per_request=lam.get("invocations"),
         lambda_gb_s_per_request=lam.get("gb_s"), lambda_init_gb_s_per_request=lam.get("init_gb_s"),
+        lambda_init_gb_s_per_cold_start=lam.get("init_gb_s_per_cold_start"),
+        measured_cold_start_share=lam.get("cold_start_share"),
         transcode_s_per_video_s=(upload["ack_to_ready_s"] / upload["clip_seconds"]
                                  if upload.get("status") == "ready" else None),
         lambda_transcode_gb_s_per_video_s=((cascade["gb_s"] + cascade["init_gb_s"]) / upload["clip_seconds"]
@@ -106,6 +118,10 @@ def write(out: Path, results: Mapping[str, ArchResult]) -> dict:
     at = {m.arch: {k: round(v, 2) for k, v in cost.monthly_cost(m, 1e7, prices).items()} for m in inputs}
     summary = {"inputs": [vars(m) for m in inputs], "crossovers": crossings, "transcode_per_minute": media,
                "at_10M_requests": at, "region": prices["region"], "prices_note": prices["_note"],
+               "cold_start_share": {"parameter": cost.cold_start_share(cost.Measured("serverless", None), prices,
+                                                                        cost.Options()),
+                                    "measured": {m.arch: m.measured_cold_start_share for m in inputs
+                                                 if m.measured_cold_start_share is not None}},
                "not_costed": sorted(set(results) - {m.arch for m in inputs}),
                "not_costed_reasons": {arch: why for arch, r in sorted(results.items())
                                       if (why := not_costed_reason(r))}}

@@ -14,10 +14,10 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from workshop.measure import distributed, sampler
+from workshop.measure import distributed, loadcheck, sampler
 from workshop.runtime import procs
 
-LOCUSTFILE = procs.PROJECT_ROOT / "loadtests" / "locustfile.py"
+LOCUSTFILE = loadcheck.LOCUSTFILE
 PREFIX = "locust"
 
 
@@ -62,6 +62,8 @@ class LocustProcess:
     """A running Locust subprocess; stop() ends it early with SIGINT, which makes Locust flush its CSVs."""
 
     def __init__(self, base_url: str, folder: Path, params: LoadParams):
+        # Before anything starts: options that leave Locust no task would measure nothing.
+        loadcheck.check(params.shape, params.tags)
         folder.mkdir(parents=True, exist_ok=True)
         self.folder, self.params = folder, params
         self.log = (folder / "locust.log").open("ab")
@@ -110,7 +112,11 @@ def safe_pids(module, arch: str) -> Callable[[], dict[str, int]]:
 
 
 def run_load(base_url: str, folder: Path, params: LoadParams, sut_pids: Callable[[], dict[str, int]]) -> dict:
-    """One blocking Locust run with resource sampling; returns the summary (also in summary.json)."""
+    """One blocking Locust run with resource sampling; returns the summary (also in summary.json).
+
+    Raises loadcheck.LoadRunError, with no summary, when the options leave no task or locust.log shows
+    tasks that failed to run (the CSVs and the log stay in `folder` to look at).
+    """
     locust = LocustProcess(base_url, folder, params)
     groups = lambda: {"sut": sut_pids(), "locust": locust.pids()}  # noqa: E731
     with sampler.Sampler(groups) as samples:
@@ -120,6 +126,10 @@ def run_load(base_url: str, folder: Path, params: LoadParams, sut_pids: Callable
             locust.stop()
     finished = time.time()
     samples.write(folder / "resources.csv")
+    broken = loadcheck.task_errors(folder)
+    if broken:
+        raise loadcheck.LoadRunError(f"Locust's tasks failed during the run, so its figures measure nothing "
+                                     f"meant (see {folder / 'locust.log'}): " + " | ".join(broken))
     out = summary(folder)
     out.update(started=locust.started, finished=finished, exit_code=code,
                resources=sampler.summarize(samples.rows), sut_cpu_seconds=sut_cpu_seconds(samples.rows))

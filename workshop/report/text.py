@@ -18,8 +18,16 @@ COORDINATED_OMISSION = (
 
 ERRORS = ("Every failed request of the steady and open-loop loads, by kind, from Locust's failure log. A 429 from "
           "serverless is a Lambda throttle: the local account runs at most WORKSHOP_LAMBDA_CONCURRENCY environments "
-          "(default 10, a new AWS account's limit), and functions without a reservation share that limit minus what "
-          "the others reserve (the render function reserves 3), so a burst of cold starts can exceed it.")
+          "(default 10, a new AWS account's reduced quota), and functions without a reservation share that limit minus "
+          "what the others reserve (the render function reserves 3), so a burst of cold starts can exceed it. The "
+          "table below says how many environments each run needed at its peak.")
+
+LAMBDA_PEAK = ("Environments the load needed at once, at its peak second (as AWS's ConcurrentExecutions metric, "
+               "Maximum, shows them), against the local account's limit and what reservations leave of it for the "
+               "API's functions. Concurrency is requests per second times seconds per request: on this laptop every "
+               "environment is a process on the same cores, so a slower emulator needs more of them for the same "
+               "load. A peak at the unreserved limit with throttles means the limit, not the code, shaped the run; "
+               "raise WORKSHOP_LAMBDA_CONCURRENCY only as far as the machine can run that many processes.")
 
 NOISE = ("Machines here are shared and noisy: compare architectures within this one run and quote the ratios; "
          "absolute numbers hold only for the machine that made them (see the metadata).")

@@ -43,6 +43,10 @@ def _wait_endpoint(endpoint: str, pid: int, timeout_s: float = 60) -> None:
 
 def start_local_aws() -> str:
     """Start the local AWS as a detached process; returns its endpoint."""
+    from workshop.runtime import cleanup
+
+    if not cleanup.running():  # code a crashed earlier run left (no `down`): the new local AWS starts empty
+        cleanup.remove(cleanup.leftovers(state_dir()))
     port = procs.choose_port(preferred_port())
     argv = [procs.PYTHON, "-m", "workshop.archs.serverless.localaws_server", "--port", str(port),
             "--state-dir", str(state_dir())]
@@ -70,8 +74,12 @@ def up(backend: str | None = None, release: str = "v1") -> str:
 
 
 def down() -> None:
-    """Stop the local AWS (every function environment goes with it)."""
+    """Stop the local AWS (every function environment goes with it), then remove the code it unpacked."""
+    from workshop.runtime import cleanup
+
     procs.stop_all(NAME)
+    if not cleanup.running():  # its functions lived in its memory: nothing uses their unpacked code now
+        cleanup.remove(cleanup.leftovers(state_dir()))
 
 
 def info() -> ArchRecord:
@@ -149,6 +157,13 @@ def pids() -> dict[str, int]:
         if handler:
             out[f"{handler.split('.')[2]}-{child.pid}"] = child.pid
     return out
+
+
+def lambda_concurrency(since: float, until: float) -> dict[str, Any]:
+    """The most environments busy at once between two times, the throttles, the limit and reservations."""
+    from localaws import read_concurrency
+
+    return read_concurrency(state_dir(), since, until)
 
 
 def coldstart_study(quick: bool = False) -> Any:

@@ -2,7 +2,7 @@
 
 Scenarios: the list function through the gateway (a new version forces a cold start, then warm calls);
 a stdlib-only handler vs one importing boto3, Powertools and pandas; that heavy handler at several
-memory sizes (locally memory does not buy CPU as it does on AWS: the numbers show whether it does);
+memory sizes (memory buys CPU through cgroups when the platform runs as root; each record says so);
 and a burst of concurrent calls on a cold function (scale-out, and throttles past the limit).
 """
 
