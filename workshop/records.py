@@ -20,6 +20,7 @@ class ArchRecord(TypedDict, total=False):
     ports: dict[str, int]  # soa: tier -> port
     endpoint: str  # serverless: the local AWS
     api_id: str  # serverless: the HTTP API
+    page_url: str  # serverless: the web page in its website bucket (elsewhere the API's own /ui/)
     variables: dict[str, str]  # microservices: compose variables (ports, queue URLs)
     env: dict[str, dict[str, str]]  # microservices: the extra environment of each service's release
     images: dict[str, Any]  # microservices (docker): image tag -> build facts

@@ -9,6 +9,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
+from localaws.apigw import cors
 from localaws.apigw.events import HttpResponse, gateway_error
 from localaws.apigw.http_api import HttpApi, load_http_api
 from localaws.apigw.rest_api import RestApi, load_rest_api
@@ -85,8 +86,11 @@ class Gateway:
             kind, api = self._load(region, api_id)
             if api is None:
                 out = gateway_error(404, "Not Found")
+            elif kind == "http" and cors.is_preflight(api.get("cors"), request):
+                out = cors.preflight(api["cors"], request)
             elif kind == "http":
                 out = self.http.handle(request, region, api_id, api, "/" + tail)
+                cors.decorate(api.get("cors"), request, out)
             else:
                 out = self.rest.handle(request, region, api_id, api, "/" + tail)
         resp = Response(out.body, out.status)

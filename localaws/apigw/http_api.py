@@ -27,6 +27,7 @@ def load_http_api(region: str, api_id: str) -> dict[str, Any] | None:
         "integrations": {i.id: i.to_json() for i in api.integrations.values()},
         "stages": {s.name: s.to_json() for s in api.stages.values()},
         "authorizers": {a.id: a.to_json() for a in api.authorizers.values()},
+        "cors": api.cors_configuration,
     }
 
 

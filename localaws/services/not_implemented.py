@@ -93,7 +93,9 @@ class NotImplementedGuard:
                 f"{_describe(model, op_name, environ)} failed locally: {type(exc).__name__}: {exc}"))
         status, headers = started[0] if started else ("500 Error", [])
         content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
-        if status.startswith("404") and content_type.startswith("text/html"):
+        # A HEAD's 404 has no page to replace (S3 HeadBucket/HeadObject of a missing one): it stays a 404.
+        html_404 = status.startswith("404") and content_type.startswith("text/html")
+        if html_404 and environ.get("REQUEST_METHOD") != "HEAD":
             return self._answer(start_response, not_implemented(*resolve_operation(environ, body), environ))
         start_response(status, headers)
         return chunks

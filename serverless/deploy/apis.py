@@ -26,6 +26,9 @@ def http_api(t: Target, stack: Stack, r: Resource, routes: list[Route] | None = 
     gw, region, acct = t.client("apigatewayv2"), stack.ctx.region, stack.ctx.account
     api_id = _fresh_api(gw, r.physical)
     stack.ctx.refs[r.logical] = api_id
+    cors = stack.resolve(r.props.get("CorsConfiguration"))
+    if cors:  # the web page in the website bucket calls the API from another origin
+        gw.update_api(ApiId=api_id, CorsConfiguration=cors)
     source = f"arn:aws:execute-api:{region}:{acct}:{api_id}/*"
     authorizers = _authorizers(t, stack, r, api_id, source)
     for route in routes:

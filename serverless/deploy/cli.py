@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from serverless.deploy import deployer, teardown
+from serverless.deploy import deployer, teardown, website
 from serverless.deploy.aws import Target
 from serverless.deploy.stack import Stack
 from videocatalog import config
@@ -53,6 +53,7 @@ def run_deploy(t: Target, release: str = "v1", dry_run: bool = False) -> dict[st
     outputs = deployer.deploy(t, stack, build_dir(), log=lambda m: print(f"deploy: {m}", file=sys.stderr, flush=True))
     outputs["base_url"] = base_url(t, outputs["api_id"], outputs["stage"])
     outputs["endpoint"] = t.endpoint
+    outputs.update(website.outputs(t, stack.ctx.refs, outputs["base_url"]))  # the web page, calling that API
     deployer.save_outputs(config.state_dir() / "serverless" / f"outputs-{t.kind}.json", outputs)
     return outputs
 

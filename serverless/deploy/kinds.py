@@ -30,6 +30,7 @@ KINDS = (
     Kind("AWS::DynamoDB::Table", "TableName", "arn:aws:dynamodb:{region}:{account}:table/{name}", "name",
          listed=True),
     Kind("AWS::S3::Bucket", "BucketName", "arn:aws:s3:::{name}", "name", listed=True),
+    Kind("AWS::S3::BucketPolicy", removed_with="AWS::S3::Bucket"),
     Kind("AWS::Kinesis::Stream", "Name", "arn:aws:kinesis:{region}:{account}:stream/{name}", "name", listed=True),
     Kind("AWS::SNS::Topic", "TopicName", "arn:aws:sns:{region}:{account}:{name}", "arn", "TopicName", listed=True),
     Kind("AWS::SQS::Queue", "QueueName", "arn:aws:sqs:{region}:{account}:{name}", None, "QueueName", listed=True),

@@ -15,6 +15,7 @@ from videocatalog import auth, config
 from videocatalog.errors import AppError
 from videocatalog.model import Rendition, Video
 from videocatalog.validation import encode_cursor, parse_json_object, parse_list_query, parse_new_video
+from videocatalog.web.ui import register_ui
 from videocatalog.web.wire import drain
 
 
@@ -120,3 +121,4 @@ def register_api(app: Flask, backend: Any, architecture: str, uploads: Any = Non
     app.extensions["uploads"] = backend if uploads is None else uploads
     for blueprint in (health, videos, common, trending):
         app.register_blueprint(blueprint)
+    register_ui(app)  # the web page, under /ui/ (not a contract path)

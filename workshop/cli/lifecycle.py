@@ -16,6 +16,11 @@ from workshop.cli.serverless import deploy_stack
 from workshop.runtime import procs
 
 
+def page_url(arch: str, api_url: str) -> str:
+    """The catalog's web page: the website bucket's URL (serverless) or the API's own `/ui/`."""
+    return str((procs.load_arch(arch) or {}).get("page_url") or f"{api_url}/ui/")
+
+
 def cmd_up(args: argparse.Namespace) -> int:
     """Start an architecture, wait until healthy, print its base URL last; without --detach, serve until ^C."""
     module = archs.load(args.arch)
@@ -26,6 +31,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     except BaseException:
         module.down()  # never leave half an architecture running
         raise
+    print(f"web page: {page_url(args.arch, url)}")  # before the API's URL, which stays the last line
     if args.detach:
         print(url)
         return 0

@@ -68,7 +68,8 @@ def up(backend: str | None = None, release: str = "v1") -> str:
     url = outputs["base_url"]
     procs.wait_healthy(f"{url}/health", timeout_s=120)
     procs.save_arch(NAME, {"url": url, "endpoint": endpoint, "release": release, "backend": "local-aws",
-                           "api_id": outputs["api_id"], "components": {c: release for c in COMPONENTS}})
+                           "api_id": outputs["api_id"], "page_url": outputs.get("website_url") or "",
+                           "components": {c: release for c in COMPONENTS}})
     return url
 
 
