@@ -1,5 +1,5 @@
 # Shortcuts; each target is also a plain command in README.md.
-.PHONY: setup test bench lab lint down clean
+.PHONY: setup test bench lab book lint down clean
 
 setup:
 	bash scripts/setup.sh --dev
@@ -13,8 +13,11 @@ bench:
 lab: setup
 	.venv/bin/jupyter lab --ip 127.0.0.1 --notebook-dir notebooks
 
+book: setup
+	bash scripts/book.sh
+
 lint:
-	.venv/bin/ruff check . && .venv/bin/mypy
+	bash scripts/lint.sh
 
 down:
 	.venv/bin/workshop down

@@ -24,6 +24,7 @@ import requests
 from botocore.config import Config
 
 from localaws import PlatformConfig, start_local_aws
+from workshop import settings
 
 HANDLER = "import time\ndef handler(event, context):\n    time.sleep(event.get('sleep', 0))\n    return {'ok': True}\n"
 
@@ -158,7 +159,7 @@ def burst(aws: Any, lam: Any, size: int, limit: int) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", default=os.environ.get("WORKSHOP_QUICK") == "1")
+    parser.add_argument("--quick", action="store_true", default=settings.quick())
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
     n = 20 if args.quick else 200

@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from soa_vs_monolith import drive, seed  # noqa: E402  (the same client and seeding as the SOA figures)
 
 from videocatalog import testmedia  # noqa: E402
+from workshop import settings
 from workshop.archs import monolith  # noqa: E402
 from workshop.archs.microservices import arch as microservices  # noqa: E402
 from workshop.measure.client import CatalogClient  # noqa: E402
@@ -129,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--videos", type=int, default=50)
     parser.add_argument("--clip-seconds", type=float, default=3.0)
-    parser.add_argument("--quick", action="store_true", default=os.environ.get("WORKSHOP_QUICK") == "1")
+    parser.add_argument("--quick", action="store_true", default=settings.quick())
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     if args.quick:

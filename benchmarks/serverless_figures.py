@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from soa_vs_monolith import drive, seed, server_cpu_s  # noqa: E402  (the same client as the other figures)
 
 from videocatalog import testmedia  # noqa: E402
+from workshop import settings
 from workshop.archs import load as load_arch  # noqa: E402
 from workshop.measure.client import CatalogClient, NotReady  # noqa: E402
 from workshop.runtime import procs  # noqa: E402
@@ -68,10 +69,11 @@ def median_or_none(values: list[float]) -> float | None:
 
 def gateway_cold_warm(module, args: argparse.Namespace) -> dict:
     """Cold and warm latency of the list function through the gateway (from the cold-start study)."""
-    from workshop.archs.serverless.study import _gateway_rows, _lambda
+    from workshop.archs.serverless.study import gateway_rows, lambda_client
 
     info = module.info()
-    rows = _gateway_rows(info, _lambda(info["endpoint"]), args.cold_samples, args.warm_samples)
+    rows = gateway_rows(info, module.state_dir(), lambda_client(info["endpoint"]), args.cold_samples,
+                        args.warm_samples)
     cold = [r for r in rows if r["kind"] == "cold"]
     warm = [r["latency_ms"] for r in rows if r["kind"] == "warm"]
     return {"cold_latency_ms": median(r["latency_ms"] for r in cold),
@@ -148,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--uploads", type=int, default=2, help="timed 10 s 720p uploads per architecture")
     parser.add_argument("--cold-samples", type=int, default=5)
     parser.add_argument("--warm-samples", type=int, default=10)
-    parser.add_argument("--quick", action="store_true", default=os.environ.get("WORKSHOP_QUICK") == "1")
+    parser.add_argument("--quick", action="store_true", default=settings.quick())
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     if args.quick:

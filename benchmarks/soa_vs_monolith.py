@@ -23,6 +23,7 @@ from statistics import quantiles
 import psutil
 import requests
 
+from workshop import settings
 from workshop.archs import load as load_arch
 from workshop.measure.client import CatalogClient
 from workshop.runtime import procs
@@ -149,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds of unmeasured load first")
     parser.add_argument("--threads", type=int, default=8, help="concurrent closed-loop clients")
     parser.add_argument("--videos", type=int, default=50, help="videos seeded in each architecture")
-    parser.add_argument("--quick", action="store_true", default=os.environ.get("WORKSHOP_QUICK") == "1")
+    parser.add_argument("--quick", action="store_true", default=settings.quick())
     parser.add_argument("--json", type=Path, help="also write the raw figures and ratios here")
     args = parser.parse_args(argv)
     if args.quick:

@@ -21,6 +21,7 @@ from locust.contrib.fasthttp import FastHttpUser
 
 SEEN_IDS: list[str] = []  # ids seen in list responses, shared by the users of this process
 WORDS: set[str] = {"video"}
+_STALE_PARSES = [0]  # list responses in a row that taught no new id
 _clip: dict[str, bytes] = {}
 _clip_lock = Semaphore()
 
@@ -41,17 +42,20 @@ def _seed(environment, **_):
 
 
 def _remember(response) -> None:
-    # Parsing every list response would make Locust's own CPU the limit; a full pool needs only a refresh now and then.
-    if len(SEEN_IDS) >= 100 and random.random() > 0.05:
+    # Parsing every list response would make Locust's own CPU the limit; a full pool, or one that stopped
+    # growing (a catalog of 30 videos never fills it), needs only a refresh now and then.
+    if (len(SEEN_IDS) >= 100 or _STALE_PARSES[0] >= 3) and random.random() > 0.05:
         return
     try:
         items = response.json()["items"]
     except Exception:  # a failed response is already counted by Locust
         return
+    before = len(SEEN_IDS)
     for item in items:
         if item["id"] not in SEEN_IDS:
             SEEN_IDS.append(item["id"])
         WORDS.update(w.lower() for w in item.get("title", "").split() if w.isalnum())
+    _STALE_PARSES[0] = 0 if len(SEEN_IDS) > before else _STALE_PARSES[0] + 1
     del SEEN_IDS[:-500]
 
 

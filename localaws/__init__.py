@@ -3,5 +3,6 @@
 from localaws.config import PlatformConfig
 from localaws.launcher import LocalAws, start_local_aws
 from localaws.runtime.logs import read_invocations
+from localaws.runtime.meter import read_concurrency
 
-__all__ = ["LocalAws", "PlatformConfig", "read_invocations", "start_local_aws"]
+__all__ = ["LocalAws", "PlatformConfig", "read_concurrency", "read_invocations", "start_local_aws"]

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
-import threading
 
-from localaws.launcher import start_local_aws
+from localaws.launcher import serve_until_signal
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,15 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=int(os.environ.get("WORKSHOP_LOCALAWS_PORT", "0")))
     serve.add_argument("--state-dir", default=os.environ.get("WORKSHOP_LOCALAWS_STATE", "state/localaws"))
     args = parser.parse_args(argv)
-    done = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: done.set())
-    aws = start_local_aws(args.state_dir, args.port or None)
-    try:
-        print(f"local AWS ready: AWS_ENDPOINT_URL={aws.endpoint}", flush=True)
-        done.wait()
-    finally:
-        aws.stop()
+    serve_until_signal(args.state_dir, args.port or None)
     return 0
 
 

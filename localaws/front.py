@@ -46,6 +46,8 @@ class Front:
         # Hooks around every request moto serves (services/tracking.py keeps moto's memory flat).
         self.before_moto: Callable[[str], None] = lambda path: None
         self.after_moto: Callable[[str], None] = lambda path: None
+        # Calls the platform answers itself (account settings, API exports); None passes the call on.
+        self.local_api: Callable[[dict[str, Any]], Any] | None = None
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
@@ -53,6 +55,8 @@ class Front:
             return self.invoke_api(Request(environ))(environ, start_response)
         if path.startswith(GATEWAY_PREFIX) and self.gateway:
             return self.gateway(Request(environ))(environ, start_response)
+        if self.local_api and (local := self.local_api(environ)) is not None:
+            return local(environ, start_response)
         if method in ("POST", "PUT") and FUNCTION_CONFIG.match(path):
             self._note_dead_letter(environ, FUNCTION_CONFIG.match(path).group(1))  # type: ignore[union-attr]
         if method != "GET":

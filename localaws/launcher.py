@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import threading
@@ -17,8 +18,10 @@ from localaws.front import GATEWAY_PREFIX, Front
 from localaws.invoke.api import InvokeApi
 from localaws.invoke.asynchronous import AsyncInvoker
 from localaws.invoke.sync import InvokeService
+from localaws.local_api import LocalApi
 from localaws.runtime.logs import LogSink, read_invocations
 from localaws.runtime.pool import EnvironmentPool
+from localaws.services.not_implemented import NotImplementedGuard
 from localaws.targets import Clients
 
 _active: list[LocalAws] = []
@@ -34,6 +37,12 @@ def _quiet_handler(base: type) -> type:
             pass
 
     return Handler
+
+
+def _stop_server(server: Any, thread: threading.Thread) -> None:
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
 
 
 class LocalAws:
@@ -56,16 +65,17 @@ class LocalAws:
         self._stop_front: Callable[[], Any] | None = None
         try:
             plain = os.environ.get("WORKSHOP_LOCALAWS_PLAIN_MOTO") == "1"
-            self.front = Front((DomainDispatcherApplication if plain else CachedDispatcher)(create_backend_app))
+            dispatcher = (DomainDispatcherApplication if plain else CachedDispatcher)(create_backend_app)
+            self.front = Front(NotImplementedGuard(dispatcher))
             self._install_service_fixes()
             self._server = make_server("127.0.0.1", port or 0, self.front, threaded=True,
                                        request_handler=_quiet_handler(MotoRequestHandler))
-            self._server.daemon_threads = True
+            self._server.daemon_threads = True  # type: ignore[attr-defined]  # a ThreadedWSGIServer
             self.port = self._server.server_port
             self.endpoint = f"http://127.0.0.1:{self.port}"
             thread = threading.Thread(target=self._server.serve_forever, name="localaws-front", daemon=True)
             thread.start()
-            self._stop_front = lambda: (self._server.shutdown(), self._server.server_close(), thread.join(5))
+            self._stop_front = functools.partial(_stop_server, self._server, thread)
             if reset and not _active:
                 urllib.request.urlopen(urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST"))
             self._start_platform()
@@ -101,6 +111,7 @@ class LocalAws:
         self.front.invoke_api = InvokeApi(self.invoker, self.async_invoker)
         self.gateway = Gateway(self.invoker, self.clients, self.cfg)
         self.front.gateway = self.gateway
+        self.front.local_api = LocalApi(self.cfg, self.front.moto_app, self.gateway.rest)
         self.front.on_control_write = self.gateway.invalidate
         self._stops.append(install_hooks(self))
         self.events = EventSources(self)
@@ -159,3 +170,24 @@ def start_local_aws(state_dir: str | Path, port: int | None = None, config: Plat
 def active() -> LocalAws | None:
     """The most recently started LocalAws in this process (moto's event hooks deliver to it)."""
     return _active[-1] if _active else None
+
+
+def serve_until_signal(state_dir: str | Path, port: int | None = None,
+                       wrap_moto: Callable[[Any], Any] | None = None) -> None:
+    """Run a local AWS until SIGTERM or SIGINT, then stop everything; `wrap_moto` may wrap moto's WSGI app.
+
+    The endpoint is printed as `AWS_ENDPOINT_URL=...` once it is ready (whoever started the process reads it).
+    """
+    import signal
+
+    done = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: done.set())
+    aws = start_local_aws(state_dir, port)
+    try:
+        if wrap_moto is not None:
+            aws.front.moto_app = wrap_moto(aws.front.moto_app)  # the front forwards every non-Lambda request here
+        print(f"local AWS ready: AWS_ENDPOINT_URL={aws.endpoint}", flush=True)
+        done.wait()
+    finally:
+        aws.stop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask
@@ -13,7 +14,8 @@ from videocatalog import config, pipeline
 from videocatalog.adapters.filesystem import FilesystemBlobStore
 from videocatalog.adapters.leases import SqliteLeases
 from videocatalog.adapters.sqlite import Database, SqliteJobQueue, SqliteRepository, SqliteViewLog
-from videocatalog.service import Catalog
+from videocatalog.service import Catalog, Uploads
+from videocatalog.transcode import FfmpegTranscoder
 from videocatalog.web import install_error_handlers
 from videocatalog.web.api import register_api
 from videocatalog.web.faults import install_faults
@@ -26,42 +28,48 @@ def data_dir() -> Path:
     return config.state_dir() / "monolith"
 
 
-def build_catalog(root: Path | None = None) -> Catalog:
-    """The catalog on SQLite and the filesystem below `root`."""
+@dataclass
+class Unit:
+    """The monolith's use cases and the ports its in-unit transcoder works on, wired once per process."""
+
+    catalog: Catalog
+    uploads: Uploads
+    repo: SqliteRepository
+    blobs: FilesystemBlobStore
+    jobs: SqliteJobQueue
+
+
+def build_unit(root: Path | None = None) -> Unit:
+    """The use cases on SQLite and the filesystem below `root`."""
     root = root or data_dir()
     db = Database(root / "catalog.db")
-    return Catalog(SqliteRepository(db), FilesystemBlobStore(root / "media"), SqliteJobQueue(db),
-                   SqliteViewLog(db), leases=SqliteLeases(db))  # leases shared by the gunicorn workers
+    repo, blobs, jobs = SqliteRepository(db), FilesystemBlobStore(root / "media"), SqliteJobQueue(db)
+    uploads = Uploads(repo, blobs, jobs, SqliteLeases(db))  # leases shared by the gunicorn workers
+    return Unit(Catalog(repo, blobs, SqliteViewLog(db)), uploads, repo, blobs, jobs)
 
 
 def create_app(root: str | None = None) -> Flask:
     """The monolith's Flask app."""
     app = Flask(__name__)
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    catalog = build_catalog(Path(root) if root else None)
+    unit = build_unit(Path(root) if root else None)
     install_error_handlers(app)
     install_faults(app)
-    register_api(app, catalog, "monolith")
+    register_api(app, unit.catalog, "monolith", unit.uploads)
     return app
 
 
-def run_transcoder(catalog: Catalog, stop: threading.Event, idle_s: float = 0.5) -> None:
+def run_transcoder(unit: Unit, stop: threading.Event, idle_s: float = 0.5) -> None:
     """Work through queued transcoding jobs until `stop` is set (runs in a thread of each web worker)."""
-    while not stop.is_set():
-        try:
-            worked = pipeline.work_once(catalog.repo, catalog.blobs, catalog.jobs)
-        except Exception:  # keep the unit serving; the job's lease makes it come back
-            log.exception("transcoder loop error")
-            worked = False
-        if not worked:
-            stop.wait(idle_s)
+    transcoder = FfmpegTranscoder()
+    pipeline.work_until(stop, lambda: pipeline.work_once(unit.repo, unit.blobs, unit.jobs, transcoder), idle_s)
 
 
 def start_transcoder_thread(root: Path | None = None) -> threading.Event:
     """Start the in-unit transcoder in a daemon thread; set the returned event to stop it."""
     stop = threading.Event()
-    catalog = build_catalog(root)
-    threading.Thread(target=run_transcoder, args=(catalog, stop), name="transcoder", daemon=True).start()
+    unit = build_unit(root)
+    threading.Thread(target=run_transcoder, args=(unit, stop), name="transcoder", daemon=True).start()
     return stop
 
 

@@ -21,5 +21,13 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q -e ".${extra}"
   touch "$stamp"
 fi
+if [ "${1:-}" = "--dev" ] && ! command -v chromium >/dev/null; then
+  # The browser tests (tests/browser) drive Debian's Chromium: Playwright's own browser download is not used.
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+  else
+    echo "note: the browser tests need chromium (apt-get install chromium); they are skipped without it" >&2
+  fi
+fi
 .venv/bin/python -m ipykernel install --sys-prefix --name python3 >/dev/null 2>&1 || true
 echo "ready: .venv ($(.venv/bin/python --version))"

@@ -7,7 +7,7 @@ The transcoding worker runs in a thread of each gunicorn worker (see gunicorn.co
 
 from __future__ import annotations
 
-from typing import BinaryIO, cast
+from typing import IO, cast
 
 from flask import Flask, current_app, request
 
@@ -17,7 +17,7 @@ from videocatalog import config
 from videocatalog.adapters.http_data import http_ports, page_json, parse_list_params
 from videocatalog.adapters.http_peer import Peer
 from videocatalog.errors import AppError
-from videocatalog.service import Catalog
+from videocatalog.service import Catalog, Uploads
 from videocatalog.validation import parse_new_video
 from videocatalog.web import install_error_handlers
 from videocatalog.web.api import common
@@ -58,7 +58,8 @@ def register_logic_api(app: Flask) -> None:
     def upload_source(video_id: str):
         declared = request.args.get("declared_bytes", type=int)
         try:
-            return _catalog().accept_upload(video_id, cast(BinaryIO, request.stream), declared).to_record()
+            uploads: Uploads = current_app.extensions["uploads"]
+            return uploads.accept_upload(video_id, cast(IO[bytes], request.stream), declared).to_record()
         except AppError:
             drain()
             raise
@@ -74,7 +75,9 @@ def create_app() -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     data = Peer(settings.data_url(), name="data tier")
     # The upload leases live in the data tier, so one upload of a video proceeds across our processes.
-    app.extensions["catalog"] = Catalog(*http_ports(data), leases=HttpLeases(data))
+    repo, blobs, jobs, views = http_ports(data)
+    app.extensions["catalog"] = Catalog(repo, blobs, views)
+    app.extensions["uploads"] = Uploads(repo, blobs, jobs, HttpLeases(data))
     install_error_handlers(app)
     install_faults(app)
     register_logic_api(app)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import IO
 from urllib.parse import quote
 
 from videocatalog import config
@@ -43,7 +43,7 @@ class RemoteCatalog:
         """Remove the video and everything that belongs to it."""
         self.peer.call("DELETE", _path(video_id))
 
-    def accept_upload(self, video_id: str, stream: BinaryIO, declared_bytes: int | None) -> Video:
+    def accept_upload(self, video_id: str, stream: IO[bytes], declared_bytes: int | None) -> Video:
         """Stream the source through to the logic tier (never more than the limit and one chunk)."""
         params = {} if declared_bytes is None else {"declared_bytes": declared_bytes}
         record = self.peer.call("PUT", f"{_path(video_id)}/upload", params=params,

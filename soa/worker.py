@@ -10,8 +10,8 @@ from soa import settings
 from videocatalog import pipeline
 from videocatalog.adapters.http_data import HttpJobQueue, http_ports
 from videocatalog.adapters.http_peer import Peer
-from videocatalog.errors import Unavailable
 from videocatalog.ports import Job, JobQueue
+from videocatalog.transcode import FfmpegTranscoder
 
 log = logging.getLogger("soa.worker")
 
@@ -51,21 +51,13 @@ class TrackedJobs:
 def run(peer: Peer, stop: threading.Event, idle_s: float = 0.5) -> None:
     """Work through transcoding jobs until `stop` is set; a missing data tier only pauses the loop."""
     repo, blobs, jobs, _ = http_ports(peer)
-    tracked, paused = TrackedJobs(jobs), False
-    while not stop.is_set():
-        try:
-            tracked.release_open()
-            worked = pipeline.work_once(repo, blobs, tracked, lease_s=settings.job_lease_s())
-            paused = False
-        except Unavailable as exc:
-            if not paused:  # once per outage, not every idle tick
-                log.warning("transcoder paused: %s", exc.message)
-            worked, paused = False, True
-        except Exception:  # keep the tier serving; the job comes back by release or by its lease
-            log.exception("transcoder loop error")
-            worked = False
-        if not worked:
-            stop.wait(idle_s)
+    tracked, transcoder = TrackedJobs(jobs), FfmpegTranscoder()
+
+    def step() -> bool:
+        tracked.release_open()
+        return pipeline.work_once(repo, blobs, tracked, transcoder, lease_s=settings.job_lease_s())
+
+    pipeline.work_until(stop, step, idle_s)
 
 
 def start_thread() -> threading.Event:

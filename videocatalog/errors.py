@@ -5,6 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 
+def error_body(code: str, message: str, **details: Any) -> dict[str, Any]:
+    """The contract's error body, `{"error": {"code", "message", ...}}`: every error answer is built here."""
+    return {"error": {"code": code, "message": message, **details}}
+
+
 class AppError(Exception):
     """An error the API reports as `{"error": {"code", "message"}}` with its HTTP status."""
 
@@ -18,9 +23,7 @@ class AppError(Exception):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON body of this error."""
-        body: dict[str, Any] = {"code": self.code, "message": self.message}
-        body.update(self.details)
-        return {"error": body}
+        return error_body(self.code, self.message, **self.details)
 
 
 class ValidationError(AppError):

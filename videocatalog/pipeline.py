@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
-from videocatalog import renditions, transcode
+from videocatalog import renditions
+from videocatalog.errors import Unavailable
+from videocatalog.mediainfo import UnsupportedMedia
 from videocatalog.model import Video
-from videocatalog.ports import BlobStore, JobQueue, VideoRepository
+from videocatalog.ports import BlobStore, JobQueue, Transcoder, VideoRepository
 from videocatalog.service import source_key
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 
 
-def process_video(repo: VideoRepository, blobs: BlobStore, video_id: str, workdir: str) -> Video | None:
+def process_video(repo: VideoRepository, blobs: BlobStore, transcoder: Transcoder, video_id: str,
+                  workdir: str) -> Video | None:
     """Run (or resume) the whole cascade for one video; idempotent, so a redelivered job is safe."""
     video = repo.get(video_id)
     if video is None or video.status in ("ready", "failed"):
@@ -24,8 +29,8 @@ def process_video(repo: VideoRepository, blobs: BlobStore, video_id: str, workdi
     blobs.get_to_file(source_key(video_id), src)
     if not video.renditions:
         try:
-            source = transcode.probe(src)
-        except transcode.UnsupportedMedia as exc:
+            source = transcoder.probe(src)
+        except UnsupportedMedia as exc:
             failed = video.touch(status="failed", renditions=(),
                                  error={"code": "unsupported_media", "message": str(exc)})
             repo.save(failed)
@@ -37,7 +42,7 @@ def process_video(repo: VideoRepository, blobs: BlobStore, video_id: str, workdi
         if planned.settled:
             continue  # made before a restart, or skipped by the plan
         out = str(Path(workdir) / Path(planned.key or planned.name).name)
-        made = transcode.render(src, planned, video.source, out)
+        made = transcoder.render(src, planned, video.source, out)
         if made.status == "ready" and made.key:
             blobs.put_file(made.key, out)
         updated = repo.update_rendition(video_id, made)
@@ -55,7 +60,8 @@ def fail_video(repo: VideoRepository, video_id: str, message: str) -> None:
         repo.save(video.touch(status="failed", error={"code": "processing_failed", "message": message}))
 
 
-def work_once(repo: VideoRepository, blobs: BlobStore, jobs: JobQueue, lease_s: float = 600) -> bool:
+def work_once(repo: VideoRepository, blobs: BlobStore, jobs: JobQueue, transcoder: Transcoder,
+              lease_s: float = 600) -> bool:
     """Claim one job and run it; returns False when the queue was empty."""
     job = jobs.claim(lease_s)
     if job is None:
@@ -63,7 +69,7 @@ def work_once(repo: VideoRepository, blobs: BlobStore, jobs: JobQueue, lease_s: 
     video_id = job.body["video_id"]
     try:
         with tempfile.TemporaryDirectory(prefix="transcode-") as workdir:
-            process_video(repo, blobs, video_id, workdir)
+            process_video(repo, blobs, transcoder, video_id, workdir)
     except Exception as exc:
         log.exception("job for %s failed (attempt %d)", video_id, job.attempts)
         if job.attempts < MAX_ATTEMPTS:
@@ -72,3 +78,32 @@ def work_once(repo: VideoRepository, blobs: BlobStore, jobs: JobQueue, lease_s: 
         fail_video(repo, video_id, f"transcoding failed after {job.attempts} attempts: {exc}")
     jobs.ack(job)
     return True
+
+
+def work_until(stop: threading.Event, step: Callable[[], bool], idle_s: float = 0.5,
+               when_idle: Callable[[], None] | None = None, error_wait_s: float = 1.0) -> None:
+    """Call `step` (one job; False when there was none) until `stop` is set: every worker's loop.
+
+    An error never ends the loop: the job comes back by its release or its lease, and the loop waits
+    `error_wait_s` before trying again. A peer that is down (Unavailable) is logged once per outage, not on
+    every tick. `when_idle` runs when there was no job.
+    """
+    paused = False
+    while not stop.is_set():
+        try:
+            worked = step()
+            if not worked and when_idle is not None:
+                when_idle()
+            paused = False
+        except Unavailable as exc:
+            if not paused:
+                log.warning("worker paused: %s", exc.message)
+            paused = True
+            stop.wait(error_wait_s)
+            continue
+        except Exception:
+            log.exception("worker loop error")
+            stop.wait(error_wait_s)
+            continue
+        if not worked:
+            stop.wait(idle_s)

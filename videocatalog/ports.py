@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, Protocol
+from typing import IO, Any, Protocol
 
-from videocatalog.model import Rendition, Video
+from videocatalog.model import Rendition, Source, Video
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,12 @@ class Job:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
+class VideoLookup(Protocol):
+    """Finds a video by id: the part of a repository that counting views needs."""
+
+    def get(self, video_id: str) -> Video | None: ...
+
+
 class VideoRepository(Protocol):
     """Stores videos; `update_rendition` must be atomic against concurrent renditions."""
 
@@ -49,10 +55,17 @@ class VideoRepository(Protocol):
     def update_rendition(self, video_id: str, rendition: Rendition) -> Video | None: ...
 
 
+class Transcoder(Protocol):
+    """Probes a source file and makes one rendition of it (ffmpeg in `transcode.FfmpegTranscoder`)."""
+
+    def probe(self, path: str) -> Source: ...
+    def render(self, src_path: str, rendition: Rendition, source: Source, out_path: str) -> Rendition: ...
+
+
 class BlobStore(Protocol):
     """Stores media by key (sources and renditions)."""
 
-    def put_stream(self, key: str, stream: BinaryIO, max_bytes: int) -> int: ...
+    def put_stream(self, key: str, stream: IO[bytes], max_bytes: int) -> int: ...
     def put_file(self, key: str, path: str) -> int: ...
     def get_to_file(self, key: str, path: str) -> None: ...
     def open(self, key: str) -> Iterator[bytes]: ...

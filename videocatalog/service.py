@@ -1,19 +1,24 @@
-"""The catalog's use cases, on the ports: every architecture calls these (or a remote twin of them)."""
+"""The catalog's use cases, on the ports: every architecture calls these (or a remote twin of them).
+
+Each use case takes only the ports it uses: `Videos` (repository, blob store) creates, reads and lists;
+`ViewCounter` (a lookup of titles, the view log) counts views and ranks them; `Uploads` (repository, blob
+store, job queue, leases) accepts a source once; `Catalog` composes the first two with deletion, which
+touches all three stores. An architecture wires the ones it serves.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from videocatalog import config
-from videocatalog.adapters.leases import MemoryLeases
 from videocatalog.errors import Conflict, NotFound, PayloadTooLarge
 from videocatalog.model import Source, Video, new_video_id
-from videocatalog.ports import BlobStore, JobQueue, Leases, ListQuery, Page, VideoRepository, ViewLog
+from videocatalog.ports import BlobStore, JobQueue, Leases, ListQuery, Page, VideoLookup, VideoRepository, ViewLog
 from videocatalog.validation import NewVideo
 
 log = logging.getLogger(__name__)
@@ -26,16 +31,11 @@ def source_key(video_id: str) -> str:
     return f"sources/{video_id}"
 
 
-class Catalog:
-    """Create, list, search, delete, upload, view and trend videos."""
+class Videos:
+    """Create, read, list and open the renditions of videos: the repository and the blob store."""
 
-    def __init__(self, repo: VideoRepository, blobs: BlobStore, jobs: JobQueue, views: ViewLog,
-                 max_upload_bytes: int | None = None, clock=time.time, leases: Leases | None = None) -> None:
-        self.repo, self.blobs, self.jobs, self.views = repo, blobs, jobs, views
-        # Leases shared by every process that accepts uploads; in-process ones only suit a single process.
-        self.leases = leases if leases is not None else MemoryLeases()
-        self.max_upload_bytes = max_upload_bytes or config.max_upload_bytes()
-        self.clock = clock
+    def __init__(self, repo: VideoRepository, blobs: BlobStore) -> None:
+        self.repo, self.blobs = repo, blobs
 
     def create(self, new: NewVideo) -> Video:
         """Add a video awaiting its upload."""
@@ -45,14 +45,49 @@ class Catalog:
 
     def get(self, video_id: str) -> Video:
         """The video, or NotFound."""
-        video = self.repo.get(video_id)
-        if video is None:
-            raise NotFound(f"video {video_id} not found")
-        return video
+        return _found(self.repo, video_id)
 
     def list(self, query: ListQuery) -> Page:
         """A page of videos matching the query, newest first."""
         return self.repo.list(query)
+
+    def open_rendition(self, video_id: str, name: str) -> tuple[Iterator[bytes], str]:
+        """The bytes and content type of a ready rendition."""
+        rendition = self.get(video_id).rendition(name)
+        if rendition is None or rendition.status != "ready" or not rendition.key:
+            raise NotFound(f"rendition {name} of {video_id} not found")
+        return self.blobs.open(rendition.key), rendition.content_type or "application/octet-stream"
+
+
+class ViewCounter:
+    """Count views of existing videos and rank the last hour's: a title lookup and the view log."""
+
+    def __init__(self, lookup: VideoLookup, views: ViewLog, clock: Callable[[], float] = time.time) -> None:
+        self.lookup, self.views, self.clock = lookup, views, clock
+
+    def record_view(self, video_id: str) -> None:
+        """Count one view of an existing video."""
+        _found(self.lookup, video_id)
+        self.views.record(video_id, self.clock())
+
+    def trending(self, limit: int = 10) -> TrendingItems:
+        """The most viewed videos of the last hour."""
+        top = self.views.top(self.clock() - TRENDING_WINDOW_S, limit * 2)
+        items = []
+        for video_id, views in top:
+            video = self.lookup.get(video_id)
+            if video is not None:
+                items.append({"id": video_id, "title": video.title, "views": views})
+        return items[:limit]
+
+
+class Catalog(Videos, ViewCounter):
+    """Every use case but the upload: videos, their views, and deleting a video from all three stores."""
+
+    def __init__(self, repo: VideoRepository, blobs: BlobStore, views: ViewLog,
+                 clock: Callable[[], float] = time.time) -> None:
+        Videos.__init__(self, repo, blobs)
+        ViewCounter.__init__(self, repo, views, clock)
 
     def delete(self, video_id: str) -> None:
         """Remove the video, its source, its renditions and its views."""
@@ -62,7 +97,17 @@ class Catalog:
         self.blobs.delete_prefix(f"renditions/{video_id}/")
         self.views.forget(video_id)
 
-    def accept_upload(self, video_id: str, stream: BinaryIO, declared_bytes: int | None) -> Video:
+
+class Uploads:
+    """Accept a video's source once: store it, queue its transcoding, mark it processing."""
+
+    def __init__(self, repo: VideoRepository, blobs: BlobStore, jobs: JobQueue, leases: Leases,
+                 max_upload_bytes: int | None = None) -> None:
+        # `leases` must be shared by every process that accepts uploads of the same videos.
+        self.repo, self.blobs, self.jobs, self.leases = repo, blobs, jobs, leases
+        self.max_upload_bytes = max_upload_bytes or config.max_upload_bytes()
+
+    def accept_upload(self, video_id: str, stream: IO[bytes], declared_bytes: int | None) -> Video:
         """Store the source once, mark the video processing and queue its transcoding."""
         self._check_awaiting_upload(video_id)
         if declared_bytes is not None and declared_bytes > self.max_upload_bytes:
@@ -77,7 +122,7 @@ class Catalog:
             return video
 
     def _check_awaiting_upload(self, video_id: str) -> Video:
-        video = self.get(video_id)
+        video = _found(self.repo, video_id)
         if video.status != "awaiting_upload":
             raise Conflict(f"video {video_id} already has its upload")
         return video
@@ -96,24 +141,9 @@ class Catalog:
             except Exception:  # the upload's outcome stands; an unreleased lease ends by its TTL
                 log.warning("could not release lease %s; it ends by itself", name, exc_info=True)
 
-    def open_rendition(self, video_id: str, name: str) -> tuple[Iterator[bytes], str]:
-        """The bytes and content type of a ready rendition."""
-        rendition = self.get(video_id).rendition(name)
-        if rendition is None or rendition.status != "ready" or not rendition.key:
-            raise NotFound(f"rendition {name} of {video_id} not found")
-        return self.blobs.open(rendition.key), rendition.content_type or "application/octet-stream"
 
-    def record_view(self, video_id: str) -> None:
-        """Count one view of an existing video."""
-        self.get(video_id)
-        self.views.record(video_id, self.clock())
-
-    def trending(self, limit: int = 10) -> TrendingItems:
-        """The most viewed videos of the last hour."""
-        top = self.views.top(self.clock() - TRENDING_WINDOW_S, limit * 2)
-        items = []
-        for video_id, views in top:
-            video = self.repo.get(video_id)
-            if video is not None:
-                items.append({"id": video_id, "title": video.title, "views": views})
-        return items[:limit]
+def _found(lookup: VideoLookup, video_id: str) -> Video:
+    video = lookup.get(video_id)
+    if video is None:
+        raise NotFound(f"video {video_id} not found")
+    return video

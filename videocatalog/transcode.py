@@ -15,7 +15,8 @@ from videocatalog.mediainfo import MediaInfo, UnsupportedMedia, last_line, parse
 from videocatalog.model import Rendition, Source
 from videocatalog.renditions import plan
 
-__all__ = ["MediaInfo", "UnsupportedMedia", "parse_ffmpeg_info", "probe", "render", "render_command"]
+__all__ = ["FfmpegTranscoder", "MediaInfo", "UnsupportedMedia", "parse_ffmpeg_info", "probe", "render",
+           "render_command"]
 
 StrPath = str | os.PathLike[str]
 AAC = ["-c:a", "aac", "-b:a", "128k"]
@@ -106,6 +107,18 @@ def render(src_path: StrPath, rendition: Rendition, source: Source, out_path: St
         return _failed(rendition, out_path, "ffmpeg produced no picture")
     return replace(rendition, status="ready", reason=None, width=info.width, height=info.height,
                    bytes=os.path.getsize(out_path), content_type=info.content_type)
+
+
+class FfmpegTranscoder:
+    """The Transcoder port on the ffmpeg binary of the imageio-ffmpeg wheel."""
+
+    def probe(self, path: str) -> Source:
+        """What the file holds (see `probe`)."""
+        return probe(path)
+
+    def render(self, src_path: str, rendition: Rendition, source: Source, out_path: str) -> Rendition:
+        """One rendition, ready or failed (see `render`)."""
+        return render(src_path, rendition, source, out_path)
 
 
 def _failed(rendition: Rendition, out_path: StrPath, reason: str) -> Rendition:

@@ -20,6 +20,7 @@ from pathlib import Path
 from workshop import archs
 from workshop.measure import loadrun, metadata, seed
 from workshop.measure.saturation import saturation
+from workshop.records import ArchResult, BenchRecord
 from workshop.runtime import procs
 from workshop.runtime.progress import log
 from workshop.scenarios import coldstart, rollback
@@ -63,22 +64,22 @@ class BenchConfig:
         return json.loads(json.dumps(asdict(self), default=str))
 
 
-def run_arch(name: str, cfg: BenchConfig) -> dict:
+def run_arch(name: str, cfg: BenchConfig) -> ArchResult:
     """Every step for one architecture; it is always brought down, whatever happens."""
     folder = cfg.out / name
     folder.mkdir(parents=True, exist_ok=True)
-    result: dict = {"arch": name, "status": "failed", "stage": "up"}
+    result: ArchResult = {"arch": name, "status": "failed", "stage": "up"}
     if procs.load_arch(name):
         return {**result, "status": "skipped", "reason": f"already up; run `workshop down {name}` first"}
     module = archs.load(name)
-    result["components"] = list(getattr(module, "COMPONENTS", ()))
+    result["components"] = list(module.COMPONENTS)
     try:
         log(f"{name}: up")
         started = time.monotonic()
         url = module.up(backend=cfg.backend) if cfg.backend else module.up()
         info = procs.load_arch(name) or {}
-        result.update(url=url, backend=info.get("backend"), release=info.get("release", "v1"),
-                      up_s=round(time.monotonic() - started, 2), stage="seed")
+        result["url"], result["backend"], result["release"] = url, info.get("backend"), info.get("release", "v1")
+        result["up_s"], result["stage"] = round(time.monotonic() - started, 2), "seed"
         log(f"{name}: up in {result['up_s']}s at {url}; seeding {cfg.seed_videos} videos and one clip")
         result["seed"] = seed.seed(url, cfg.seed_videos, cfg.seed, timeout_s=30 if cfg.quick else 120)
         if result["seed"]["upload"]["status"] != "ready":
@@ -103,7 +104,10 @@ def run_arch(name: str, cfg: BenchConfig) -> dict:
                                             result["seed"]["video_ids"][0])
         from workshop.cost.usage import lambda_usages  # the serverless billing records, when the arch has them
 
-        result.update(lambda_usages(module, result))
+        result["lambda"], result["lambda_transcode"] = lambda_usages(module, result)
+        from workshop.measure.lambda_peak import lambda_peaks  # serverless: environments needed at the peak
+
+        result["lambda_concurrency"] = lambda_peaks(module, result)
         result["status"], result["stage"] = "ok", "done"
     except Exception as exc:
         result["reason"] = f"{type(exc).__name__}: {exc}"
@@ -122,7 +126,7 @@ def run_arch(name: str, cfg: BenchConfig) -> dict:
     return result
 
 
-def run_bench(cfg: BenchConfig, skipped: dict[str, str] | None = None) -> dict:
+def run_bench(cfg: BenchConfig, skipped: dict[str, str] | None = None) -> BenchRecord:
     """Run every requested architecture, then the cost model, charts and report; returns bench.json's content."""
     from workshop.cost import usage as costrun
     from workshop.report import charts
@@ -130,7 +134,7 @@ def run_bench(cfg: BenchConfig, skipped: dict[str, str] | None = None) -> dict:
 
     cfg.out.mkdir(parents=True, exist_ok=True)
     os.environ["WORKSHOP_STATE_DIR"] = str(cfg.out / "state")  # a fresh catalog for every architecture
-    bench: dict = {"config": cfg.as_dict(), "archs": {}, "skipped": skipped or {}, "started": time.time()}
+    bench: BenchRecord = {"config": cfg.as_dict(), "archs": {}, "skipped": skipped or {}, "started": time.time()}
     metadata.write(cfg.out, metadata.collect(",".join(cfg.archs), None, "v1", cfg.as_dict(), cfg.seed))
     try:
         for name in cfg.archs:

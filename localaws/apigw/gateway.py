@@ -9,6 +9,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
+from localaws.apigw import cors
 from localaws.apigw.events import HttpResponse, gateway_error
 from localaws.apigw.http_api import HttpApi, load_http_api
 from localaws.apigw.rest_api import RestApi, load_rest_api
@@ -43,8 +44,8 @@ class Gateway:
 
     def __init__(self, invoker: InvokeService, clients: Any, cfg: PlatformConfig) -> None:
         self.invoker, self.cfg = invoker, cfg
-        self.http = HttpApi(self.call_lambda, self.throttle)
-        self.rest = RestApi(self.call_lambda, clients)
+        self.http = HttpApi(self._call_from("http"), self.throttle)
+        self.rest = RestApi(self._call_from("rest"), clients)
         self._cache: dict[tuple[str, str], tuple[str, Any]] = {}
         self._buckets: dict[tuple[str, str, float, int], TokenBucket] = {}
         self._lock = threading.Lock()
@@ -71,7 +72,7 @@ class Gateway:
         burst = (settings or {}).get("ThrottlingBurstLimit") or (settings or {}).get("throttlingBurstLimit")
         if not rate and not burst:
             return True
-        key = (api_id, stage, float(rate or burst), int(burst or rate))
+        key = (api_id, stage, float(rate or burst or 0), int(burst or rate or 0))
         with self._lock:
             bucket = self._buckets.setdefault(key, TokenBucket(key[2], key[3]))
         return bucket.take()
@@ -85,8 +86,11 @@ class Gateway:
             kind, api = self._load(region, api_id)
             if api is None:
                 out = gateway_error(404, "Not Found")
+            elif kind == "http" and cors.is_preflight(api.get("cors"), request):
+                out = cors.preflight(api["cors"], request)
             elif kind == "http":
                 out = self.http.handle(request, region, api_id, api, "/" + tail)
+                cors.decorate(api.get("cors"), request, out)
             else:
                 out = self.rest.handle(request, region, api_id, api, "/" + tail)
         resp = Response(out.body, out.status)
@@ -97,8 +101,15 @@ class Gateway:
         resp.headers.setdefault("Content-Type", "application/json")
         return resp
 
+    def _call_from(self, kind: str) -> Any:
+        """call_lambda with the integration timeout of an HTTP API (30 s, fixed) or a REST API (29 s, raisable)."""
+        def call(region: str, function: str, event: dict[str, Any], timeout_s: float) -> bytes | HttpResponse:
+            cap = self.cfg.integration_timeout_s if kind == "http" else self.cfg.rest_timeout_s
+            return self.call_lambda(region, function, event, min(timeout_s, cap) * self.cfg.apigw_time_scale)
+        return call
+
     def call_lambda(self, region: str, function: str, event: dict[str, Any], timeout_s: float) -> bytes | HttpResponse:
-        """Invoke synchronously with the integration timeout (29 s max); gateway errors as HttpResponse."""
+        """Invoke synchronously, answering 504 after timeout_s; gateway errors as HttpResponse."""
         box: dict[str, Any] = {}
 
         def run() -> None:
@@ -109,7 +120,7 @@ class Gateway:
 
         worker = threading.Thread(target=run, daemon=True)
         worker.start()
-        worker.join(min(timeout_s, self.cfg.integration_timeout_s))
+        worker.join(timeout_s)
         if worker.is_alive():
             # The function keeps running to its own timeout, as on AWS; the client gets 504 now.
             return gateway_error(504, "Endpoint request timed out")

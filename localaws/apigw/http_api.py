@@ -27,6 +27,7 @@ def load_http_api(region: str, api_id: str) -> dict[str, Any] | None:
         "integrations": {i.id: i.to_json() for i in api.integrations.values()},
         "stages": {s.name: s.to_json() for s in api.stages.values()},
         "authorizers": {a.id: a.to_json() for a in api.authorizers.values()},
+        "cors": api.cors_configuration,
     }
 
 
@@ -115,9 +116,10 @@ class HttpApi:
                             authorizer_event(event, arn, [str(v) for v in identity]), 10.0)
             if isinstance(out, HttpResponse):
                 return gateway_error(500, "Internal Server Error") if out.status != 429 else out
-            context = _decision(out, bool(authorizer.get("enableSimpleResponses")))
-            if context == "error":
+            decision = _decision(out, bool(authorizer.get("enableSimpleResponses")))
+            if isinstance(decision, str):  # "error"
                 return gateway_error(500, "Internal Server Error")
+            context = decision
             if ttl:
                 with self._lock:
                     self._auth_cache[key] = (time.monotonic() + ttl, context)

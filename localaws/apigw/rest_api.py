@@ -40,9 +40,11 @@ class RestApi:
     def __init__(self, call: Any, clients: Any) -> None:
         self.call, self.clients = call, clients
 
-    def handle(self, request: Request, region: str, api_id: str, api: Any, rest: str) -> HttpResponse:
+    def handle(self, request: Request, region: str, api_id: str, api: Any, rest: str,
+               test_stage_variables: dict[str, str] | None = None) -> HttpResponse:
+        """Serve one request; test_stage_variables (TestInvokeMethod) stands in for a deployed stage."""
         stage, _, tail = rest.strip("/").partition("/")
-        if stage not in api.stages:
+        if stage not in api.stages and test_stage_variables is None:
             return gateway_error(403, "Forbidden")
         path = "/" + tail
         methods = {f"{m} {res.get_path()}": meth for res in api.resources.values()
@@ -59,11 +61,14 @@ class RestApi:
                    "accountId": ACCOUNT_ID, "identity": {"sourceIp": request.remote_addr or "127.0.0.1"}}
         params = {"path": match.params, "querystring": dict(request.args.items()),
                   "header": dict(request.headers.items())}
-        stage_vars = getattr(api.stages[stage], "variables", {}) or {}
+        stage_vars = test_stage_variables if test_stage_variables is not None else (
+            getattr(api.stages[stage], "variables", {}) or {})
         kind = (integration.integration_type or "").upper()
         if kind == "AWS_PROXY":
             event = v1_event(request, resource, path, stage, api_id, match.params)
-            out = self.call(region, lambda_target(integration.uri), event, 29.0)
+            # 29 s unless the integration says otherwise (raisable above 29 s since June 2024)
+            timeout = (getattr(integration, "timeout_in_millis", None) or 29000) / 1000
+            out = self.call(region, lambda_target(integration.uri), event, timeout)
             return out if isinstance(out, HttpResponse) else _proxy_response(out)
         template = _template(integration.request_templates, request.headers.get("Content-Type", ""))
         body = request.get_data()

@@ -6,14 +6,23 @@ import json
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from localaws.config import PlatformConfig
 from localaws.runtime.environment import ExecutionEnvironment, InitFailed
-from localaws.runtime.logs import InvocationRecord, LogSink, billed, end_line, report_line, start_line
+from localaws.runtime.logs import (
+    InvocationRecord,
+    LogSink,
+    billed,
+    billed_with_init,
+    end_line,
+    report_line,
+    start_line,
+)
 from localaws.runtime.pool import EnvironmentPool
 from localaws.runtime.runtime_api import Invocation
 from localaws.services.state import FunctionSpec, resolve, split_name
+
+FATAL = ("Runtime.ExitError", "Runtime.OutOfMemory")  # the environment is destroyed after these
 
 
 @dataclass
@@ -76,7 +85,8 @@ class InvokeService:
                              int(time.time() * 1000 + spec.timeout * 1000), client_context)
             in_time = env.run(inv, spec.timeout)
             status, error = self._outcome(spec, env, inv, in_time)
-            healthy = status == "success" or (status == "error" and error.get("errorType") != "Runtime.ExitError")
+            fatal = (error or {}).get("errorType") in FATAL
+            healthy = status == "success" or (status == "error" and not fatal)
             duration = (inv.finished - inv.started) * 1000 if inv.started else 0.0
             return self._finish(spec, env, request_id, error if error else inv.result, duration, init_ms,
                                 lines + [start_line(request_id, spec.version)] + env.take_lines(), status,
@@ -90,15 +100,20 @@ class InvokeService:
             return "timeout", {"errorType": "Sandbox.Timedout",
                                "errorMessage": f"RequestId: {inv.request_id} Error: Task timed out after "
                                                f"{spec.timeout:.2f} seconds"}
-        if env.peak_memory_mb() > spec.memory_mb:
-            return "error", {"errorType": "Runtime.ExitError",
+        if env.resources.oom_killed():  # the kernel killed it during the call, at MemorySize
+            return "error", {"errorType": "Runtime.OutOfMemory",
                              "errorMessage": f"RequestId: {inv.request_id} Error: Runtime exited with error: "
-                                             "signal: killed (memory size exceeded)"}
-        if env.tmp_usage_mb() > spec.ephemeral_mb:
-            # AWS fails the write with ENOSPC; here the check runs after the invocation.
+                                             "signal: killed"}
+        if not env.resources.cgroup.enabled and env.peak_memory_mb() > spec.memory_mb:
+            # Without a cgroup the limit can only be checked after the call.
+            return "error", {"errorType": "Runtime.OutOfMemory",
+                             "errorMessage": f"RequestId: {inv.request_id} Error: Runtime exited with error: "
+                                             "signal: killed (memory size exceeded, checked after the call)"}
+        if not env.resources.tmp_sized and env.tmp_usage_mb() > spec.ephemeral_mb:
+            # Without a sized tmpfs the write cannot fail with ENOSPC: the check runs after the invocation.
             return "error", {"errorType": "Runtime.ExitError",
                              "errorMessage": f"[Errno 28] No space left on device: /tmp holds more than "
-                                             f"{spec.ephemeral_mb} MB (ephemeral storage)"}
+                                             f"{spec.ephemeral_mb} MB (ephemeral storage, checked after the call)"}
         if inv.error:
             return "error", inv.error
         if inv.result is not None and len(inv.result) > self.cfg.response_payload_limit:
@@ -112,21 +127,20 @@ class InvokeService:
                 duration_ms: float, init_ms: float | None, lines: list[str], status: str,
                 invocation_type: str) -> InvokeResult:
         error = body if isinstance(body, dict) else None
-        # A timed-out invocation is billed for the timeout, not for the time it took to notice it.
-        cap = spec.timeout * 1000 if status == "timeout" else None
+        if status == "timeout":  # AWS reports the timeout itself, not the time it took to notice it
+            duration_ms = min(duration_ms, spec.timeout * 1000.0)
         rec = InvocationRecord(
             request_id=request_id, function=spec.name, version=spec.version, env_id=env.id,
             log_stream=env.log_stream, timestamp=time.time(), duration_ms=round(duration_ms, 2),
-            billed_ms=billed(duration_ms, cap), memory_mb=spec.memory_mb, max_memory_mb=env.peak_memory_mb(),
+            billed_ms=billed_with_init(duration_ms, init_ms, status, spec.timeout * 1000),
+            memory_mb=spec.memory_mb, max_memory_mb=env.peak_memory_mb(),
             init_ms=round(init_ms, 2) if init_ms is not None else None,
             billed_init_ms=billed(init_ms) if init_ms is not None else 0, status=status,
-            error_type=error.get("errorType") if error else None, invocation_type=invocation_type)
+            error_type=error.get("errorType") if error else None, invocation_type=invocation_type,
+            vcpu=env.resources.scaled_vcpu, cpu=env.resources.note())
         if status == "init_error":
             lines = lines + [start_line(request_id, spec.version)]
         lines = lines + [end_line(request_id), report_line(rec)]
-        if status == "timeout":
-            stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-            lines.append(f"{stamp} {request_id} Task timed out after {spec.timeout:.2f} seconds")
         self.sink.write(spec.region, spec.name, env.log_stream, lines)
         self.sink.record(rec)
         payload = json.dumps(error).encode() if error else (body if isinstance(body, bytes) else b"null")

@@ -18,6 +18,7 @@ from pathlib import Path
 import psutil
 
 from localaws.runtime.output import OutputPipe
+from localaws.runtime.resources import EnvironmentResources
 from localaws.runtime.runtime_api import Invocation, RuntimeApi
 from localaws.services.state import FunctionSpec
 
@@ -44,7 +45,8 @@ def runtime_command(handler: str, own: bool) -> list[str]:
 class ExecutionEnvironment:
     """A separate process that runs one function version, one request at a time."""
 
-    def __init__(self, spec: FunctionSpec, root: Path, endpoint: str, own_ric: bool = False) -> None:
+    def __init__(self, spec: FunctionSpec, root: Path, endpoint: str, own_ric: bool = False,
+                 init_cpu: str = "boost") -> None:
         self.id = uuid.uuid4().hex
         self.spec = spec
         self.log_stream = f"{datetime.now(UTC):%Y/%m/%d}/[{spec.version}]{self.id}"
@@ -59,6 +61,8 @@ class ExecutionEnvironment:
         self.output: OutputPipe | None = None
         self._life = threading.Lock()  # start() and kill() never interleave
         self._killed = False
+        self.resources = EnvironmentResources(self.id, spec.memory_mb, spec.ephemeral_mb, self.tmp)
+        self.init_cpu = init_cpu
 
     def start(self, task_root: Path, layer_paths: list[Path]) -> None:
         """Spawn the runtime client process (the start of INIT); refused once the environment was killed."""
@@ -66,10 +70,11 @@ class ExecutionEnvironment:
             if self._killed:
                 raise RuntimeError("execution environment already stopped")
             self.tmp.mkdir(parents=True, exist_ok=True)
+            self.resources.setup(self.init_cpu)  # cgroup and sized /tmp before the first instruction runs
             self.api.start()
             self._t0 = time.perf_counter()
             self.proc = subprocess.Popen(
-                runtime_command(self.spec.handler, self.own_ric), cwd=task_root,
+                self.resources.wrap(runtime_command(self.spec.handler, self.own_ric)), cwd=task_root,
                 env=self._env(task_root, layer_paths), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT, start_new_session=True)
             assert self.proc.stdout
@@ -105,6 +110,7 @@ class ExecutionEnvironment:
                 self.api.ready_at = time.perf_counter()
                 break
         self.init_ms = (self.api.ready_at - self._t0) * 1000
+        self.resources.after_init()
         if self.api.init_error:
             raise InitFailed(self.api.init_error, self.init_ms)
         if not self.api.ready.is_set():
@@ -173,4 +179,5 @@ class ExecutionEnvironment:
             if self.output and not self.output.join(timeout=2):
                 log.warning("environment %s: a process outside its group still holds its output", self.id)
             self.api.stop()
+            self.resources.teardown()
             shutil.rmtree(self.dir, ignore_errors=True)

@@ -32,12 +32,21 @@ class InvocationRecord:
     status: str  # success | error | timeout | init_error
     error_type: str | None
     invocation_type: str
+    vcpu: float | None = None  # the CPU share the kernel enforced; None: CPU not scaled
+    cpu: str = "CPU not scaled"  # the same in words (mechanism, host-core cap)
 
 
 def billed(ms: float, cap_ms: int | None = None) -> int:
     """Lambda bills in 1 ms steps, rounding up (never beyond cap_ms: a timeout bills the timeout)."""
     steps = max(1, math.ceil(ms))
     return min(steps, cap_ms) if cap_ms is not None else steps
+
+
+def billed_with_init(duration_ms: float, init_ms: float | None, status: str, timeout_ms: float) -> int:
+    """REPORT's Billed Duration: since 1 Aug 2025 a cold start bills INIT plus the call (on-demand zip
+    functions on managed runtimes); a timeout bills the timeout."""
+    cap = int(timeout_ms) if status == "timeout" else None
+    return billed(duration_ms, cap) if init_ms is None else billed(duration_ms + init_ms)
 
 
 def start_line(request_id: str, version: str) -> str:
@@ -57,10 +66,11 @@ def report_line(rec: InvocationRecord) -> str:
     ]
     if rec.init_ms is not None:
         parts.append(f"Init Duration: {rec.init_ms:.2f} ms")
-    if rec.status in ("timeout", "init_error") or rec.error_type == "Runtime.ExitError":
-        parts.append("Status: error")
-        parts.append(f"Error Type: {rec.error_type}")
-    return "\t".join(parts)
+    if rec.status == "timeout":
+        return "\t".join(parts + ["Status: timeout"])
+    if rec.status == "init_error" or rec.error_type in ("Runtime.ExitError", "Runtime.OutOfMemory"):
+        return "\t".join(parts + ["Status: error", f"Error Type: {rec.error_type}"])
+    return "\t".join(parts) + "\t"  # AWS ends the message with a tab before its newline
 
 
 class LogSink:

@@ -9,6 +9,7 @@ from pathlib import Path
 from localaws.config import PlatformConfig
 from localaws.runtime.codestore import CodeStore
 from localaws.runtime.environment import ExecutionEnvironment
+from localaws.runtime.meter import ConcurrencyMeter
 from localaws.services.state import FunctionSpec, reserved_total
 
 
@@ -34,6 +35,7 @@ class EnvironmentPool:
         self._lock = threading.Lock()
         self.created = 0
         self.throttles = 0
+        self.meter = ConcurrencyMeter(root, lambda: self.cfg.concurrency_limit)  # peak environments per second, on disk
         self._stopping = threading.Event()
         self._reaper = threading.Thread(target=self._reap_loop, daemon=True)
         self._reaper.start()
@@ -49,22 +51,25 @@ class EnvironmentPool:
         May raise Throttled, ShuttingDown, or CodeUnavailable (before any environment exists).
         """
         code = self.codes.paths(spec)  # unpacked once per version; a bad package fails here
-        reserved = reserved_total(spec.region) if spec.reserved_concurrency is None else 0
+        reserved_all = reserved_total(spec.region)
+        reserved = reserved_all if spec.reserved_concurrency is None else 0
         with self._lock:
             if self._stopping.is_set():
                 raise ShuttingDown("the local Lambda platform is stopping")
             envs = self._envs.setdefault(spec.name, [])
-            stale = [e for e in envs if not e.busy and e.spec.version == spec.version and e.spec.key != spec.key]
+            stale = [e for e in envs if not e.busy and e.spec.version == spec.version and not _same_build(e.spec, spec)]
             for env in stale:
                 envs.remove(env)
             self._check_limits(spec, envs, reserved)  # a warm env also takes one unit of concurrency
-            warm = next((e for e in reversed(envs) if not e.busy and e.spec.key == spec.key), None)
+            warm = next((e for e in reversed(envs) if not e.busy and _same_build(e.spec, spec)), None)
             if warm:
                 warm.busy = True
             else:
-                warm = ExecutionEnvironment(spec, self.root, self.endpoint, self.cfg.fallback_runtime)
+                warm = ExecutionEnvironment(spec, self.root, self.endpoint, self.cfg.fallback_runtime,
+                                            self.cfg.init_cpu)
                 envs.append(warm)
                 self.created += 1
+            self.meter.busy(self._busy_count(), reserved_all)
         for env in stale:
             env.kill()
         if warm.proc is not None:
@@ -83,13 +88,19 @@ class EnvironmentPool:
             # Reserved concurrency is both a guarantee and a cap for the function.
             if sum(e.busy for e in envs) >= spec.reserved_concurrency:
                 self.throttles += 1
+                self.meter.throttled()
                 raise Throttled("ReservedFunctionConcurrentInvocationLimitExceeded")
             return
         # Functions without a reservation share what the reservations leave of the account's limit.
         unreserved = sum(e.busy for lst in self._envs.values() for e in lst if e.spec.reserved_concurrency is None)
         if unreserved >= self.cfg.concurrency_limit - reserved:
             self.throttles += 1
+            self.meter.throttled()
             raise Throttled("ConcurrentInvocationLimitExceeded")
+
+    def _busy_count(self) -> int:
+        """Environments serving a request (or starting for one) across the account; call with the lock held."""
+        return sum(e.busy for lst in self._envs.values() for e in lst)
 
     def release(self, env: ExecutionEnvironment, healthy: bool = True) -> None:
         """Return an environment after a request; unhealthy ones are destroyed."""
@@ -100,6 +111,7 @@ class EnvironmentPool:
                 envs = self._envs.get(env.spec.name, [])
                 if env in envs:
                     envs.remove(env)
+            self.meter.busy(self._busy_count())
         if not healthy:
             env.kill()
 
@@ -124,6 +136,7 @@ class EnvironmentPool:
     def _reap_loop(self) -> None:
         while not self._stopping.wait(min(1.0, max(self.cfg.idle_ttl_s / 4, 0.05))):
             self.reclaim_idle()
+            self.meter.tick()
 
     def shutdown(self) -> None:
         """Destroy every environment and stop the reaper."""
@@ -133,6 +146,14 @@ class EnvironmentPool:
             self._envs.clear()
         _kill_all(victims)
         self._reaper.join(timeout=5)
+        self.meter.tick()
+
+
+def _same_build(a: FunctionSpec, b: FunctionSpec) -> bool:
+    """True when an environment built for `a` may serve `b`: same code and configuration. LastModified has
+    one-second resolution, so two updates within a second (a memory sweep) are told apart by their values."""
+    return a.key == b.key and (a.memory_mb, a.ephemeral_mb, a.timeout, a.handler, a.env) == (
+        b.memory_mb, b.ephemeral_mb, b.timeout, b.handler, b.env)
 
 
 def _kill_all(envs: list[ExecutionEnvironment]) -> None:

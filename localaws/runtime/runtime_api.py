@@ -56,7 +56,7 @@ class RuntimeApi:
     def address(self) -> str:
         """host:port for AWS_LAMBDA_RUNTIME_API."""
         host, port = self._server.server_address[:2]
-        return f"{host}:{port}"
+        return f"{host!s}:{port}"
 
     def start(self) -> None:
         """Serve in a background thread."""

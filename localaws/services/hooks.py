@@ -18,13 +18,12 @@ from typing import Any
 from localaws.services.schedules import patch_rule_targets
 
 _installed = False
+_platforms: list[Any] = []  # the running platforms of this process, newest last: events go to the newest
 log = logging.getLogger(__name__)
 
 
 def _platform() -> Any:
-    from localaws.launcher import active
-
-    return active()
+    return _platforms[-1] if _platforms else None
 
 
 def _submit(platform: Any, region: str, function_arn: str, event: Any) -> None:
@@ -96,7 +95,10 @@ def _sns_publish(original: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def install_hooks(platform: Any) -> Callable[[], None]:
-    """Patch moto once per process; the patches fall back to moto's behaviour when no platform runs."""
+    """Patch moto once per process and route its events to `platform` until the returned function is called.
+
+    The patches fall back to moto's behaviour when no platform runs.
+    """
     global _installed
     if not _installed:
         import moto.s3.notifications as s3n
@@ -112,4 +114,5 @@ def install_hooks(platform: Any) -> Callable[[], None]:
         Table.lambda_event_source_mappings = _esm_property()  # type: ignore[assignment]
         patch_rule_targets(_platform)
         _installed = True
-    return lambda: None
+    _platforms.append(platform)
+    return lambda: _platforms.remove(platform) if platform in _platforms else None

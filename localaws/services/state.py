@@ -163,10 +163,3 @@ def logs_backend(region: str) -> Any:
     from moto.logs.models import logs_backends
 
     return logs_backends[ACCOUNT_ID][region]
-
-
-def sqs_backend(region: str) -> Any:
-    """The moto SQS backend."""
-    from moto.sqs.models import sqs_backends
-
-    return sqs_backends[ACCOUNT_ID][region]

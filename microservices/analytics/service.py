@@ -2,7 +2,7 @@
 
 It keeps a copy of each viewed video's title (sent with the view), so trending needs no call to the
 catalog: a read model of its own, eventually consistent, dropped when the video is deleted. The
-counting and ranking are the core's `Catalog.record_view` and `Catalog.trending` on these stores.
+counting and ranking are the core's `ViewCounter.record_view` and `ViewCounter.trending` on these stores.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from videocatalog import config
 from videocatalog.adapters.sqlite import Database, SqliteViewLog
 from videocatalog.errors import ValidationError
 from videocatalog.model import Video
-from videocatalog.service import Catalog
+from videocatalog.service import ViewCounter
 from videocatalog.web.serve import serve
 from videocatalog.web.service_app import service_app
 from videocatalog.web.wire import body, int_arg
@@ -45,7 +45,7 @@ def create_app() -> Flask:
     """The analytics service's Flask app."""
     db = Database(Path(config.required("DATA_DIR")) / "analytics.db")
     titles = Titles(db)
-    analytics = Catalog(titles, blobs=None, jobs=None, views=SqliteViewLog(db))  # type: ignore[arg-type]
+    analytics = ViewCounter(titles, SqliteViewLog(db))
     app = service_app("analytics")
 
     @app.post("/views/<video_id>")

@@ -7,8 +7,9 @@ upload service, views and trending to the analytics service. Every call has a ti
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterator
-from typing import Any, BinaryIO
+from typing import IO, Any
 from urllib.parse import quote
 
 from videocatalog import config
@@ -17,7 +18,7 @@ from videocatalog.adapters.http_peer import Peer, capped
 from videocatalog.errors import PayloadTooLarge
 from videocatalog.model import Video
 from videocatalog.ports import ListQuery, Page
-from videocatalog.service import Catalog, source_key
+from videocatalog.service import Videos, source_key
 from videocatalog.validation import NewVideo
 
 DECLARED_LENGTH = "X-Declared-Length"  # the body goes on chunked, so its declared size travels apart
@@ -29,7 +30,7 @@ class GatewayCatalog:
     def __init__(self, catalog: Peer, upload: Peer, analytics: Peer, max_upload_bytes: int | None = None) -> None:
         self.repo, self.blobs = HttpRepository(catalog), HttpBlobStore(upload)
         # The core's create/get/list/open_rendition run here on the remote ports; the rest is routed.
-        self.core = Catalog(self.repo, self.blobs, jobs=None, views=None)  # type: ignore[arg-type]
+        self.core = Videos(self.repo, self.blobs)
         self.upload, self.analytics = upload, analytics
         self.max_upload_bytes = max_upload_bytes or config.max_upload_bytes()
 
@@ -45,7 +46,7 @@ class GatewayCatalog:
     def open_rendition(self, video_id: str, name: str) -> tuple[Iterator[bytes], str]:
         return self.core.open_rendition(video_id, name)
 
-    def accept_upload(self, video_id: str, stream: BinaryIO, declared_bytes: int | None) -> Video:
+    def accept_upload(self, video_id: str, stream: IO[bytes], declared_bytes: int | None) -> Video:
         """Stream the source to the upload service, which stores it and queues its transcoding."""
         if declared_bytes is not None and declared_bytes > self.max_upload_bytes:
             raise PayloadTooLarge(f"upload of {declared_bytes} bytes exceeds {self.max_upload_bytes}")
@@ -71,5 +72,5 @@ class GatewayCatalog:
         video = self.core.get(video_id)
         self.analytics.call("POST", f"/views/{quote(video_id, safe='')}", json={"title": video.title})
 
-    def trending(self) -> list[dict[str, Any]]:
+    def trending(self) -> builtins.list[dict[str, Any]]:
         return self.analytics.call("GET", "/trending")["items"]

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from videocatalog.errors import error_body
+
 
 class _Server(ThreadingHTTPServer):
     allow_reuse_port = True
@@ -23,7 +25,7 @@ def _handler(status: Callable[[], dict[str, Any]]) -> type[BaseHTTPRequestHandle
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
             found = self.path.split("?", 1)[0] == "/health"
-            body = status() if found else {"error": {"code": "not_found", "message": "only /health is served"}}
+            body = status() if found else error_body("not_found", "only /health is served")
             data = json.dumps(body).encode()
             self.send_response(200 if found else 404)
             self.send_header("Content-Type", "application/json")
@@ -40,9 +42,10 @@ def _handler(status: Callable[[], dict[str, Any]]) -> type[BaseHTTPRequestHandle
 def serve_health(port: int, status: Callable[[], dict[str, Any]]) -> list[ThreadingHTTPServer]:
     """Answer GET /health with `status()` on 127.0.0.1:port (and the probe port) in daemon threads."""
     ports = [port] + ([int(os.environ["WORKSHOP_PROBE_PORT"])] if os.environ.get("WORKSHOP_PROBE_PORT") else [])
-    servers = []
+    servers: list[ThreadingHTTPServer] = []
     for p in ports:
-        server = _Server(("127.0.0.1", p), _handler(status))
+        # 127.0.0.1 unless WORKSHOP_BIND_HOST says otherwise (0.0.0.0 in a Kubernetes pod, probed by IP)
+        server = _Server((os.environ.get("WORKSHOP_BIND_HOST") or "127.0.0.1", p), _handler(status))
         threading.Thread(target=server.serve_forever, name=f"health-{p}", daemon=True).start()
         servers.append(server)
     return servers

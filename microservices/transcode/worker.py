@@ -22,8 +22,9 @@ from videocatalog import config, pipeline
 from videocatalog.adapters.http_data import HttpBlobStore, HttpRepository
 from videocatalog.adapters.http_retry import RetryingPeer as Peer
 from videocatalog.adapters.sqs import SqsJobQueue, sqs_client
+from videocatalog.faults import Fault, parse_fault
 from videocatalog.ports import Job
-from videocatalog.web.faults import parse_fault
+from videocatalog.transcode import FfmpegTranscoder
 
 log = logging.getLogger("transcode")
 DEAD_LETTER_REASON = ("transcoding never finished: the job was delivered as often as the queue allows (its "
@@ -38,16 +39,16 @@ def lease_s() -> float:
 class FaultyBlobs:
     """The blob store, failing or slowing the transcode operation when a bad release says so."""
 
-    def __init__(self, blobs: Any, fault: tuple[str, str, float] | None) -> None:
+    def __init__(self, blobs: Any, fault: Fault | None) -> None:
         self.blobs, self.fault = blobs, fault
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.blobs, name)
 
     def get_to_file(self, key: str, path: str) -> None:
-        if self.fault and self.fault[1] in ("*", "transcode_video"):
-            if self.fault[0] == "latency":
-                time.sleep(self.fault[2])
+        if self.fault and self.fault.applies_to("transcode_video"):
+            if self.fault.kind == "latency":
+                time.sleep(self.fault.delay_s)
             else:
                 raise RuntimeError("injected fault of a bad release")
         self.blobs.get_to_file(key, path)
@@ -97,13 +98,11 @@ class Worker:
 
     def run(self) -> None:
         """Work jobs until SIGTERM; a job in progress is finished first."""
-        while not self.stop.is_set():
-            try:
-                if not pipeline.work_once(self.repo, self.blobs, self.jobs, lease_s()):
-                    self.bury_dead_letters()
-            except Exception:  # a peer or the queue is down: the job's lease brings it back later
-                log.exception("worker loop error")
-                self.stop.wait(1)
+        transcoder = FfmpegTranscoder()
+        # No idle wait: claiming long-polls the queue. A peer or the queue down: the job's lease brings it back.
+        pipeline.work_until(self.stop, lambda: pipeline.work_once(self.repo, self.blobs, self.jobs, transcoder,
+                                                                   lease_s()),
+                            idle_s=0, when_idle=self.bury_dead_letters)
 
 
 def main() -> None:

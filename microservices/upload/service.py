@@ -17,8 +17,8 @@ from videocatalog.adapters.http_data import HttpRepository
 from videocatalog.adapters.http_retry import RetryingPeer as Peer
 from videocatalog.adapters.leases import FlockLeases
 from videocatalog.adapters.sqs import SqsJobQueue, sqs_client
-from videocatalog.errors import Conflict, PayloadTooLarge
-from videocatalog.service import Catalog
+from videocatalog.errors import Conflict, NotFound, PayloadTooLarge
+from videocatalog.service import Uploads
 from videocatalog.web.ports_api import blob_blueprint
 from videocatalog.web.serve import serve
 from videocatalog.web.service_app import service_app
@@ -27,15 +27,14 @@ from videocatalog.web.wire import drain
 DECLARED_LENGTH = "X-Declared-Length"  # the client's Content-Length, when the gateway forwards chunked
 
 
-def build_catalog() -> Catalog:
+def build_uploads() -> Uploads:
     """The accept-upload use case on this service's media store, the catalog service and the job queue."""
     repo = HttpRepository(Peer(config.required("CATALOG_URL"), "catalog"))
     jobs = SqsJobQueue(sqs_client(), config.required("TRANSCODE_QUEUE_URL"), keepalive=False)
     data_dir = Path(config.required("DATA_DIR"))
     # Between two HTTP calls to the catalog a concurrent upload could pass the core's status check; an flock
     # on this service's disk holds each video for one upload across our processes, and dies with its holder.
-    return Catalog(repo, FilesystemBlobStore(data_dir / "media"), jobs, views=None,  # type: ignore[arg-type]
-                   leases=FlockLeases(data_dir / "locks"))
+    return Uploads(repo, FilesystemBlobStore(data_dir / "media"), jobs, FlockLeases(data_dir / "locks"))
 
 
 def _declared_length() -> int | None:
@@ -46,15 +45,16 @@ def _declared_length() -> int | None:
 
 def create_app() -> Flask:
     """The upload service's Flask app."""
-    catalog = build_catalog()
+    uploads = build_uploads()
     app = service_app("upload")
-    app.register_blueprint(blob_blueprint(catalog.blobs))
+    app.register_blueprint(blob_blueprint(uploads.blobs))
 
     @app.put("/videos/<video_id>/source")
     def upload_source(video_id: str):
-        catalog.get(video_id)  # 404 before anything else, as the contract wants
+        if uploads.repo.get(video_id) is None:  # 404 before anything else, as the contract wants
+            raise NotFound(f"video {video_id} not found")
         try:
-            video = catalog.accept_upload(video_id, request.stream, _declared_length())
+            video = uploads.accept_upload(video_id, request.stream, _declared_length())
         except (PayloadTooLarge, Conflict):
             drain(1 << 31)  # so the sender, still sending, gets to read the refusal
             raise

@@ -24,8 +24,11 @@ def http_api(t: Target, stack: Stack, r: Resource, routes: list[Route] | None = 
     """Create the HTTP API (or empty an existing one of that name) and route it as its contract says."""
     routes = contract.routes(stack, r) if routes is None else routes  # a mismatch fails before any call
     gw, region, acct = t.client("apigatewayv2"), stack.ctx.region, stack.ctx.account
-    api_id = _fresh_api(gw, r.name)
+    api_id = _fresh_api(gw, r.physical)
     stack.ctx.refs[r.logical] = api_id
+    cors = stack.resolve(r.props.get("CorsConfiguration"))
+    if cors:  # the web page in the website bucket calls the API from another origin
+        gw.update_api(ApiId=api_id, CorsConfiguration=cors)
     source = f"arn:aws:execute-api:{region}:{acct}:{api_id}/*"
     authorizers = _authorizers(t, stack, r, api_id, source)
     for route in routes:

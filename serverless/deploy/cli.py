@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from serverless.deploy import deployer, teardown
+from serverless.deploy import deployer, teardown, website
 from serverless.deploy.aws import Target
 from serverless.deploy.stack import Stack
 from videocatalog import config
@@ -53,6 +53,7 @@ def run_deploy(t: Target, release: str = "v1", dry_run: bool = False) -> dict[st
     outputs = deployer.deploy(t, stack, build_dir(), log=lambda m: print(f"deploy: {m}", file=sys.stderr, flush=True))
     outputs["base_url"] = base_url(t, outputs["api_id"], outputs["stage"])
     outputs["endpoint"] = t.endpoint
+    outputs.update(website.outputs(t, stack.ctx.refs, outputs["base_url"]))  # the web page, calling that API
     deployer.save_outputs(config.state_dir() / "serverless" / f"outputs-{t.kind}.json", outputs)
     return outputs
 
@@ -70,13 +71,11 @@ def run_teardown(t: Target, dry_run: bool = False) -> list[str]:
 
 
 def target(kind: str, endpoint: str | None = None, dry_run: bool = False) -> Target:
-    """The deploy target: `local` (the running local AWS unless an endpoint is given) or `aws`."""
+    """The deploy target: `local` (the local AWS at `endpoint`, which the caller starts) or `aws`."""
     if kind == "aws":
         return Target("aws", region=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"))
-    if endpoint is None:
-        from workshop.runtime import procs
-
-        endpoint = (procs.load_arch("serverless") or {}).get("endpoint")
     if endpoint is None and dry_run:
         endpoint = "http://127.0.0.1:4566"  # nothing is called in a dry run
+    if endpoint is None:
+        raise SystemExit("no local AWS to deploy to: start one with `workshop up serverless` first")
     return Target("local", endpoint)

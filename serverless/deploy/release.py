@@ -30,17 +30,17 @@ def release(endpoint: str, component: str, release_name: str, extra_env: dict[st
     r = next(x for x in stack.of_type("AWS::Serverless::Function") if x.name == f"{stack.prefix}-{component}")
     lam = t.client("lambda")
     cfg = configuration(stack, r, extra_env)
-    version = _matching_version(lam, r.name, cfg["Environment"]["Variables"])
+    version = _matching_version(lam, r.physical, cfg["Environment"]["Variables"])
     if version is None:
         lam.update_function_configuration(**cfg)
         lam.get_waiter("function_updated_v2").wait(FunctionName=r.name, WaiterConfig={"Delay": 1})
         version = str(lam.publish_version(FunctionName=r.name)["Version"])
     if extra_env.get("WORKSHOP_FAULT"):
         stable = lam.get_alias(FunctionName=r.name, Name=ALIAS)["FunctionVersion"]
-        point_alias(t, r.name, stable, canary=(version, weight))
+        point_alias(t, r.physical, stable, canary=(version, weight))
     else:
-        point_alias(t, r.name, version)
-    _repoint_mappings(lam, r.name)
+        point_alias(t, r.physical, version)
+    _repoint_mappings(lam, r.physical)
     return version
 
 

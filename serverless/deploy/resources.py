@@ -45,12 +45,27 @@ def bucket(t: Target, stack: Stack, r: Resource) -> None:
         if t.region != "us-east-1":
             kwargs["CreateBucketConfiguration"] = {"LocationConstraint": t.region}
         s3.create_bucket(Bucket=r.name, **kwargs)
-        s3.put_public_access_block(Bucket=r.name, PublicAccessBlockConfiguration={
+        block = stack.resolve(r.props.get("PublicAccessBlockConfiguration")) or {
             "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
-            "RestrictPublicBuckets": True})
+            "RestrictPublicBuckets": True}
+        s3.put_public_access_block(Bucket=r.name, PublicAccessBlockConfiguration=block)
+    cors = stack.resolve(r.props.get("CorsConfiguration"))
+    if cors:  # CloudFormation says MaxAge where the S3 API says MaxAgeSeconds
+        rules = [{("MaxAgeSeconds" if k == "MaxAge" else k): v for k, v in rule.items()} for rule in cors["CorsRules"]]
+        s3.put_bucket_cors(Bucket=r.name, CORSConfiguration={"CORSRules": rules})
+    website = stack.resolve(r.props.get("WebsiteConfiguration"))
+    if website:
+        s3.put_bucket_website(Bucket=r.name, WebsiteConfiguration={
+            "IndexDocument": {"Suffix": website["IndexDocument"]}})
     tags = [{"Key": x["Key"], "Value": str(x["Value"])} for x in stack.resolve(r.props.get("Tags") or [])]
     if tags:
         s3.put_bucket_tagging(Bucket=r.name, Tagging={"TagSet": tags})
+
+
+def bucket_policy(t: Target, stack: Stack, r: Resource) -> None:
+    """Attach a bucket policy (the website bucket's public read)."""
+    p = stack.resolve(r.props)
+    t.client("s3").put_bucket_policy(Bucket=p["Bucket"], Policy=json.dumps(p["PolicyDocument"]))
 
 
 def stream(t: Target, stack: Stack, r: Resource) -> None:
@@ -96,4 +111,5 @@ CREATORS = {
     "AWS::IAM::Role": role, "AWS::DynamoDB::Table": table, "AWS::S3::Bucket": bucket,
     "AWS::Kinesis::Stream": stream, "AWS::SNS::Topic": topic, "AWS::SQS::Queue": queue,
     "AWS::SQS::QueuePolicy": queue_policy, "AWS::SNS::Subscription": subscription,
+    "AWS::S3::BucketPolicy": bucket_policy,
 }

@@ -6,22 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from serverless.deploy.kinds import ORDER, kind
 from serverless.deploy.template import TEMPLATE, Context, load, merged_function, parameters, resolve
-
-# Dependency order: roles before functions, data stores before the functions that name them, functions
-# before their event sources and the APIs that route to them. Teardown walks it backwards.
-ORDER = [
-    "AWS::IAM::Role", "AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::Kinesis::Stream", "AWS::SNS::Topic",
-    "AWS::SQS::Queue", "AWS::SQS::QueuePolicy", "AWS::SNS::Subscription", "AWS::Serverless::LayerVersion",
-    "AWS::Serverless::Function", "AWS::Serverless::HttpApi", "AWS::ApiGateway::RestApi",
-    "AWS::ApiGateway::Resource", "AWS::ApiGateway::Method", "AWS::ApiGateway::Stage",
-]
-NAME_PROPERTY = {
-    "AWS::IAM::Role": "RoleName", "AWS::DynamoDB::Table": "TableName", "AWS::S3::Bucket": "BucketName",
-    "AWS::Kinesis::Stream": "Name", "AWS::SNS::Topic": "TopicName", "AWS::SQS::Queue": "QueueName",
-    "AWS::Serverless::Function": "FunctionName", "AWS::Serverless::LayerVersion": "LayerName",
-    "AWS::Serverless::HttpApi": "Name", "AWS::ApiGateway::RestApi": "Name",
-}
 
 
 @dataclass
@@ -33,6 +19,13 @@ class Resource:
     props: dict[str, Any]
     name: str | None
     metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def physical(self) -> str:
+        """The physical name of a resource that must have one (functions, roles, APIs, queues)."""
+        if self.name is None:
+            raise ValueError(f"{self.logical} ({self.type}) has no physical name")
+        return self.name
 
 
 class Stack:
@@ -48,33 +41,25 @@ class Stack:
             props = spec.get("Properties") or {}
             if spec["Type"] == "AWS::Serverless::Function":
                 props = merged_function(self.template, props)
-            name_prop = NAME_PROPERTY.get(spec["Type"])
+            name_prop = kind(spec["Type"]).name_property
             name = resolve(props[name_prop], self.ctx) if name_prop and name_prop in props else None
             self.resources.append(Resource(logical, spec["Type"], props, name, spec.get("Metadata") or {}))
             self._known(logical, spec["Type"], name)
         self.resources.sort(key=lambda r: ORDER.index(r.type))
 
-    def _known(self, logical: str, kind: str, name: str | None) -> None:
+    def _known(self, logical: str, kind_name: str, name: str | None) -> None:
         # Values that follow from names alone, so resources can name each other before they exist.
-        acct, region, refs, attrs = self.ctx.account, self.ctx.region, self.ctx.refs, self.ctx.attrs
-        arn = {
-            "AWS::IAM::Role": f"arn:aws:iam::{acct}:role/{name}",
-            "AWS::DynamoDB::Table": f"arn:aws:dynamodb:{region}:{acct}:table/{name}",
-            "AWS::S3::Bucket": f"arn:aws:s3:::{name}",
-            "AWS::Kinesis::Stream": f"arn:aws:kinesis:{region}:{acct}:stream/{name}",
-            "AWS::SNS::Topic": f"arn:aws:sns:{region}:{acct}:{name}",
-            "AWS::SQS::Queue": f"arn:aws:sqs:{region}:{acct}:{name}",
-            "AWS::Serverless::Function": f"arn:aws:lambda:{region}:{acct}:function:{name}",
-        }.get(kind)
+        row = kind(kind_name)
+        refs, attrs = self.ctx.refs, self.ctx.attrs
+        arn = row.arn.format(region=self.ctx.region, account=self.ctx.account, name=name) if row.arn else None
         if arn:
             attrs[(logical, "Arn")] = arn
-        if kind == "AWS::SNS::Topic":
-            refs[logical], attrs[(logical, "TopicName")] = arn, name
-        elif kind == "AWS::SQS::Queue":
-            attrs[(logical, "QueueName")] = name  # Ref (the URL) is known once the queue exists
-        elif kind in ("AWS::IAM::Role", "AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::Kinesis::Stream",
-                      "AWS::Serverless::Function"):
+        if row.ref == "name":
             refs[logical] = name
+        elif row.ref == "arn":
+            refs[logical] = arn
+        if row.name_attribute:
+            attrs[(logical, row.name_attribute)] = name  # a queue's Ref (its URL) is known once it exists
 
     def of_type(self, kind: str) -> list[Resource]:
         """The declared resources of one type, in template order."""

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
 from serverless.deploy.aws import Target, error_code
-from serverless.deploy.stack import Stack
+from serverless.deploy.kinds import kind
+from serverless.deploy.stack import Resource, Stack
 
 GONE = ("ResourceNotFoundException", "NoSuchEntity", "NoSuchBucket", "NotFoundException", "NotFound",
         "AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist", "404")
@@ -18,6 +20,15 @@ def _quietly(fn: Callable[[], Any]) -> None:
     except Exception as exc:
         if error_code(exc) not in GONE:
             raise
+
+
+def _delete_queue(sqs: Any, name: str) -> None:
+    sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName=name)["QueueUrl"])
+
+
+def _delete_bucket(t: Target, name: str) -> None:
+    _empty_bucket(t, name)
+    t.client("s3").delete_bucket(Bucket=name)
 
 
 def _empty_bucket(t: Target, name: str) -> None:
@@ -34,7 +45,7 @@ def _function(t: Target, name: str) -> None:
     for page in lam.get_paginator("list_event_source_mappings").paginate():
         for esm in page.get("EventSourceMappings", []):  # the function's own and its aliases'
             if f":function:{name}:" in esm["FunctionArn"] + ":":
-                _quietly(lambda u=esm["UUID"]: lam.delete_event_source_mapping(UUID=u))
+                _quietly(functools.partial(lam.delete_event_source_mapping, UUID=esm["UUID"]))
     _quietly(lambda: lam.delete_function(FunctionName=name))  # versions and aliases go with it
     # Lambda made its log group on first invocation; on AWS it never expires, so it goes with the function.
     _quietly(lambda: t.client("logs").delete_log_group(logGroupName=log_group(name)))
@@ -65,71 +76,93 @@ def _role(t: Target, name: str) -> None:
     iam.delete_role(RoleName=name)
 
 
+def _http_api(t: Target, stack: Stack, r: Resource) -> None:
+    gw = t.client("apigatewayv2")
+    for api in gw.get_apis().get("Items", []):
+        if api["Name"] == r.name:
+            gw.delete_api(ApiId=api["ApiId"])
+
+
+def _rest_api(t: Target, stack: Stack, r: Resource) -> None:
+    gw = t.client("apigateway")
+    for api in gw.get_rest_apis().get("items", []):
+        if api["name"] == r.name:
+            gw.delete_rest_api(restApiId=api["id"])
+
+
+def _layer(t: Target, stack: Stack, r: Resource) -> None:
+    lam = t.client("lambda")
+    for v in lam.list_layer_versions(LayerName=r.name).get("LayerVersions", []):
+        lam.delete_layer_version(LayerName=r.name, VersionNumber=v["Version"])
+
+
+def _topic(t: Target, stack: Stack, r: Resource) -> None:
+    sns, arn = t.client("sns"), stack.ctx.attrs[(r.logical, "Arn")]
+    for sub in sns.list_subscriptions().get("Subscriptions", []):
+        if sub["TopicArn"] == arn and sub["SubscriptionArn"].startswith("arn:"):
+            sns.unsubscribe(SubscriptionArn=sub["SubscriptionArn"])
+    sns.delete_topic(TopicArn=arn)
+
+
+Remover = Callable[[Target, Stack, Resource], None]
+REMOVERS: dict[str, Remover] = {  # one per type of kinds.KINDS that is not removed with another
+    "AWS::IAM::Role": lambda t, stack, r: _role(t, r.physical),
+    "AWS::DynamoDB::Table": lambda t, stack, r: _quietly(
+        functools.partial(t.client("dynamodb").delete_table, TableName=r.physical)),
+    "AWS::S3::Bucket": lambda t, stack, r: _quietly(functools.partial(_delete_bucket, t, r.physical)),
+    "AWS::Kinesis::Stream": lambda t, stack, r: _quietly(
+        functools.partial(t.client("kinesis").delete_stream, StreamName=r.physical, EnforceConsumerDeletion=True)),
+    "AWS::SNS::Topic": _topic,
+    "AWS::SQS::Queue": lambda t, stack, r: _quietly(functools.partial(_delete_queue, t.client("sqs"), r.physical)),
+    "AWS::Serverless::LayerVersion": _layer,
+    "AWS::Serverless::Function": lambda t, stack, r: _function(t, r.physical),
+    "AWS::Serverless::HttpApi": _http_api,
+    "AWS::ApiGateway::RestApi": _rest_api,
+}
+
+
 def teardown(t: Target, stack: Stack, log: Callable[[str], None] = print) -> None:
-    """Delete the stack's resources; the artifacts bucket last."""
-    lam, sns, sqs, gwv2, gw = (t.client(s) for s in ("lambda", "sns", "sqs", "apigatewayv2", "apigateway"))
+    """Delete the stack's resources in the table's order backwards; the artifacts bucket last."""
     for r in reversed(stack.resources):
+        row = kind(r.type)
+        if row.removed_with:
+            continue  # goes with its parent
         log(f"delete {r.type} {r.name or r.logical}")
-        if r.type == "AWS::Serverless::HttpApi":
-            for api in gwv2.get_apis().get("Items", []):
-                if api["Name"] == r.name:
-                    gwv2.delete_api(ApiId=api["ApiId"])
-        elif r.type == "AWS::ApiGateway::RestApi":
-            for api in gw.get_rest_apis().get("items", []):
-                if api["name"] == r.name:
-                    gw.delete_rest_api(restApiId=api["id"])
-        elif r.type == "AWS::Serverless::Function":
-            _function(t, r.name)
-        elif r.type == "AWS::Serverless::LayerVersion":
-            for v in lam.list_layer_versions(LayerName=r.name).get("LayerVersions", []):
-                lam.delete_layer_version(LayerName=r.name, VersionNumber=v["Version"])
-        elif r.type == "AWS::SNS::Topic":
-            arn = stack.ctx.attrs[(r.logical, "Arn")]
-            for sub in sns.list_subscriptions().get("Subscriptions", []):
-                if sub["TopicArn"] == arn and sub["SubscriptionArn"].startswith("arn:"):
-                    sns.unsubscribe(SubscriptionArn=sub["SubscriptionArn"])
-            sns.delete_topic(TopicArn=arn)
-        elif r.type == "AWS::SQS::Queue":
-            _quietly(lambda n=r.name: sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName=n)["QueueUrl"]))
-        elif r.type == "AWS::Kinesis::Stream":
-            _quietly(lambda n=r.name: t.client("kinesis").delete_stream(StreamName=n, EnforceConsumerDeletion=True))
-        elif r.type == "AWS::S3::Bucket":
-            _quietly(lambda n=r.name: (_empty_bucket(t, n), t.client("s3").delete_bucket(Bucket=n)))
-        elif r.type == "AWS::DynamoDB::Table":
-            _quietly(lambda n=r.name: t.client("dynamodb").delete_table(TableName=n))
-        elif r.type == "AWS::IAM::Role":
-            _role(t, r.name)
-    art = stack.artifacts_bucket()
-    _quietly(lambda: (_empty_bucket(t, art), t.client("s3").delete_bucket(Bucket=art)))
+        REMOVERS[r.type](t, stack, r)
+    _quietly(functools.partial(_delete_bucket, t, stack.artifacts_bucket()))
+
+
+Lister = Callable[[Callable[[str], Any]], set[str]]
+LISTERS: dict[str, Lister] = {  # one per type of kinds.KINDS marked `listed`: the names present now
+    "AWS::IAM::Role": lambda c: {x["RoleName"] for x in _every(c("iam"), "list_roles", "Roles")},
+    "AWS::DynamoDB::Table": lambda c: set(_every(c("dynamodb"), "list_tables", "TableNames")),
+    "AWS::S3::Bucket": lambda c: {b["Name"] for b in _every(c("s3"), "list_buckets", "Buckets")},
+    "AWS::Kinesis::Stream": lambda c: set(_every(c("kinesis"), "list_streams", "StreamNames")),
+    "AWS::SNS::Topic": lambda c: {x["TopicArn"].rsplit(":", 1)[1] for x in _every(c("sns"), "list_topics", "Topics")},
+    "AWS::SQS::Queue": lambda c: {u.rsplit("/", 1)[1] for u in _every(c("sqs"), "list_queues", "QueueUrls")},
+    "AWS::Serverless::Function": lambda c: {f["FunctionName"] for f in _every(c("lambda"), "list_functions",
+                                                                               "Functions")},
+    "AWS::Serverless::LayerVersion": lambda c: {x["LayerName"] for x in _every(c("lambda"), "list_layers", "Layers")},
+    "AWS::Serverless::HttpApi": lambda c: {x["Name"] for x in _every(c("apigatewayv2"), "get_apis", "Items")},
+    "AWS::ApiGateway::RestApi": lambda c: {x["name"] for x in _every(c("apigateway"), "get_rest_apis", "items")},
+}
 
 
 def leftovers(t: Target, stack: Stack) -> list[str]:
     """Whatever of the stack still exists, found by listing each service (empty when teardown worked)."""
-    names = {r.type: set() for r in stack.resources}
+    wanted: dict[str, set[str]] = {}
     for r in stack.resources:
-        if r.name:
-            names[r.type].add(r.name)
+        if r.name and kind(r.type).listed:
+            wanted.setdefault(r.type, set()).add(r.name)
     c = t.client
-    s3 = {b["Name"] for b in _every(c("s3"), "list_buckets", "Buckets")}
-    functions = {f["FunctionName"] for f in _every(c("lambda"), "list_functions", "Functions")}
-    found = {
-        "AWS::IAM::Role": {x["RoleName"] for x in _every(c("iam"), "list_roles", "Roles")},
-        "AWS::DynamoDB::Table": set(_every(c("dynamodb"), "list_tables", "TableNames")),
-        "AWS::S3::Bucket": s3,
-        "AWS::Kinesis::Stream": set(_every(c("kinesis"), "list_streams", "StreamNames")),
-        "AWS::SNS::Topic": {x["TopicArn"].rsplit(":", 1)[1] for x in _every(c("sns"), "list_topics", "Topics")},
-        "AWS::SQS::Queue": {u.rsplit("/", 1)[1] for u in _every(c("sqs"), "list_queues", "QueueUrls")},
-        "AWS::Serverless::Function": functions,
-        "AWS::Serverless::LayerVersion": {x["LayerName"] for x in _every(c("lambda"), "list_layers", "Layers")},
-        "AWS::Serverless::HttpApi": {x["Name"] for x in _every(c("apigatewayv2"), "get_apis", "Items")},
-        "AWS::ApiGateway::RestApi": {x["name"] for x in _every(c("apigateway"), "get_rest_apis", "items")},
-    }
-    left = [f"{kind} {name}" for kind, wanted in names.items() for name in sorted(wanted & found.get(kind, set()))]
-    if stack.artifacts_bucket() in s3:
+    found = {kind_name: LISTERS[kind_name](c) for kind_name in wanted}
+    left = [f"{k} {name}" for k, names in wanted.items() for name in sorted(names & found[k])]
+    buckets = found.get("AWS::S3::Bucket") or LISTERS["AWS::S3::Bucket"](c)
+    if stack.artifacts_bucket() in buckets:
         left.append(f"AWS::S3::Bucket {stack.artifacts_bucket()}")
     subs = _every(c("sns"), "list_subscriptions", "Subscriptions")
     left += [f"AWS::SNS::Subscription {s['SubscriptionArn']}" for s in subs if stack.prefix in s["TopicArn"]]
     groups = {g["logGroupName"] for g in _every(c("logs"), "describe_log_groups", "logGroups")}
-    left += [f"AWS::Logs::LogGroup {log_group(n)}" for n in sorted(names.get("AWS::Serverless::Function", set()))
+    left += [f"AWS::Logs::LogGroup {log_group(n)}" for n in sorted(wanted.get("AWS::Serverless::Function", set()))
              if log_group(n) in groups]
     return left

@@ -22,6 +22,7 @@ from typing import Any
 from werkzeug.wsgi import get_input_stream
 
 from serverless.deploy.sigv4 import BadSignature, verify
+from videocatalog.errors import error_body
 
 LIMIT_TAG = "workshop:max-upload-bytes"
 ACCOUNT = "123456789012"
@@ -35,10 +36,26 @@ def _xml_error(start_response: Callable[..., Any], status: str, code: str, messa
     return [body]
 
 
-def _json_error(start_response: Callable[..., Any], status: str, code: str, message: str) -> list[bytes]:
-    body = json.dumps({"error": {"code": code, "message": message}}).encode()
-    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+def _json_error(start_response: Callable[..., Any], status: str, code: str, message: str,
+                cors: list[tuple[str, str]] | None = None) -> list[bytes]:
+    body = json.dumps(error_body(code, message)).encode()
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body))), *(cors or [])])
     return [body]
+
+
+def _cors(bucket: str, origin: str | None) -> list[tuple[str, str]]:
+    """The CORS header S3 adds for `origin` from the bucket's rules, so a web page can read our refusal."""
+    from moto.s3.models import s3_backends
+    from moto.s3.utils import cors_matches_origin
+
+    if not origin:
+        return []
+    try:
+        rules = s3_backends[ACCOUNT]["global"].get_bucket(bucket).cors
+    except Exception:  # no such bucket
+        return []
+    allowed = any(r.allowed_origins and cors_matches_origin(origin, r.allowed_origins) for r in rules)
+    return [("Access-Control-Allow-Origin", origin)] if allowed else []
 
 
 def _drain(stream: Any, limit: int = 1 << 31) -> None:
@@ -85,6 +102,8 @@ class UploadGuard:
         bucket, _, key = path.lstrip("/").partition("/")
         presigned = "X-Amz-Credential=" in query or "X-Amz-Signature=" in query or "X-Amz-Algorithm=" in query
         guarded = bool(bucket) and self._limit(bucket) is not None
+        if method == "OPTIONS":
+            return self.app(environ, start_response)  # a CORS preflight carries no credentials; moto answers it
         if not presigned and not (guarded and "HTTP_AUTHORIZATION" not in environ):
             return self.app(environ, start_response)  # SDK calls (header-signed) go straight to moto
         headers = {k[5:].replace("_", "-"): v for k, v in environ.items() if k.startswith("HTTP_")}
@@ -111,14 +130,15 @@ class UploadGuard:
                 spool.close()
                 _drain(stream)
                 return _json_error(start_response, "413 Request Entity Too Large", "payload_too_large",
-                                   f"upload exceeds {limit} bytes")
+                                   f"upload exceeds {limit} bytes", _cors(bucket, environ.get("HTTP_ORIGIN")))
             spool.write(chunk)
         with self._lock:
             lock = self._locks.setdefault(f"{bucket}/{key}", threading.Lock())
         with lock:  # one upload per source, even when several arrive at once
             if self._exists(bucket, key):
                 spool.close()
-                return _json_error(start_response, "409 Conflict", "conflict", "this video already has its upload")
+                return _json_error(start_response, "409 Conflict", "conflict", "this video already has its upload",
+                                   _cors(bucket, environ.get("HTTP_ORIGIN")))
             spool.seek(0)
             body = spool.read()
             spool.close()

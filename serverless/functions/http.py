@@ -18,7 +18,8 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
 from videocatalog import config
-from videocatalog.errors import AppError, Unauthorized, ValidationError
+from videocatalog.errors import AppError, Unauthorized, ValidationError, error_body
+from videocatalog.faults import parse_fault
 
 logger = Logger()  # service name from POWERTOOLS_SERVICE_NAME, set per function by the deployer
 metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "VideoCatalog"))  # EMF, into the log
@@ -67,28 +68,27 @@ class Request:
 
 def respond(status: int, body: Any = None, headers: dict[str, str] | None = None) -> Response:
     """A proxy integration response with a JSON body (no body for 204)."""
-    out = {"statusCode": status, "headers": {"Content-Type": "application/json", **(headers or {})},
-           "isBase64Encoded": False, "body": "" if body is None else json.dumps(body)}
+    head = {"Content-Type": "application/json", **(headers or {})}
     if status == 204:
-        out["headers"].pop("Content-Type")
-    return out
+        head.pop("Content-Type")
+    return {"statusCode": status, "headers": head, "isBase64Encoded": False,
+            "body": "" if body is None else json.dumps(body)}
 
 
 def error(status: int, code: str, message: str) -> Response:
     """A response with the contract's error body."""
-    return respond(status, {"error": {"code": code, "message": message}})
+    return respond(status, error_body(code, message))
 
 
 def _fault(operation: str) -> Response | None:
-    # A bad release for the rollback scenarios: WORKSHOP_FAULT=error:OP or latency:OP:MS (OP = function or *).
-    kind, _, rest = config.fault().partition(":")
-    target, _, ms = rest.partition(":")
-    if target not in ("*", operation):
+    # A bad release for the rollback scenarios (videocatalog.faults); a bad spec fails the call loudly.
+    fault = parse_fault(config.fault())
+    if fault is None or not fault.applies_to(operation):
         return None
-    if kind == "latency":
-        time.sleep(float(ms or 0) / 1000)
+    if fault.kind == "latency":
+        time.sleep(fault.delay_s)
         return None
-    return error(500, "internal", "injected fault of a bad release") if kind == "error" else None
+    return error(500, "internal", "injected fault of a bad release")
 
 
 def http_function(operation: str) -> Callable[[Callable[[Request], Response]], Callable[..., Response]]:

@@ -32,21 +32,12 @@ def notifier() -> SnsNotifier:
     return SnsNotifier(settings.status_topic())
 
 
-class NoJobs:
-    """Serverless has no job queue port: the S3 event starts the cascade."""
-
-    def enqueue(self, body: dict[str, Any]) -> None:
-        raise RuntimeError("uploads go straight to S3; its ObjectCreated event starts the cascade")
-
-    claim = ack = release = enqueue  # type: ignore[assignment]
-
-
 @functools.cache
 def catalog(views: str = "counts") -> Catalog:
     """The core's use cases on DynamoDB and S3; views go to the stream ("stream") or the counts ("counts")."""
     view_log: Any = KinesisViewLog(settings.views_stream()) if views == "stream" else CountsViewLog(
         settings.counts_table())
-    return Catalog(repo(), blobs(), NoJobs(), view_log)
+    return Catalog(repo(), blobs(), view_log)  # uploads go straight to S3: no upload use case here
 
 
 def rendition_url(video: Video, rendition: Rendition) -> str | None:

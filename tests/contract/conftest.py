@@ -69,7 +69,11 @@ def api(request, tmp_path_factory) -> Iterator[Api]:
         lines = [line.strip() for line in out.splitlines() if line.strip()]
         if code != 0 or not lines:
             pytest.fail(f"workshop up {request.param} failed (exit {code}):\n{out}\n{err}")
-        yield Api(base, lines[-1])
+        api = Api(base, lines[-1])
+        api.variant = request.param  # e.g. "microservices:docker" (the browser tests' screenshot folder)
+        # `workshop up` names the web page just before the API's URL (test_webui.py opens it)
+        api.page_url = next((ln.split(": ", 1)[1] for ln in lines if ln.startswith("web page: ")), api.page_url)
+        yield api
     finally:
         code, out, err = run_workshop(["down", base], env, state, 300)
         assert code == 0, f"workshop down {base} failed (exit {code}):\n{out}\n{err}"

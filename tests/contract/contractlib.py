@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import sys
 import time
@@ -58,7 +59,10 @@ class Api:
 
     def __init__(self, arch: str, base_url: str) -> None:
         self.arch = arch
+        self.variant = arch  # the architecture as CONTRACT_ARCHS names it (with its backend)
         self.base_url = check_local(base_url).rstrip("/")
+        # the web page (serverless: the website bucket's URL, which `workshop up` prints, or $CONTRACT_PAGE_URL)
+        self.page_url = os.environ.get("CONTRACT_PAGE_URL") or self.base_url + "/ui/"
         self.http = requests.Session()
 
     def request(self, method: str, path_or_url: str, **kwargs: Any) -> requests.Response:

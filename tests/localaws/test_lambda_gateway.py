@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 import requests
@@ -114,6 +115,28 @@ def test_integration_timeout_is_504(aws, http_api):
     gw.create_stage(ApiId=api, StageName="$default")
     resp = requests.get(aws.gateway_url(api) + "/slow", timeout=30)
     assert resp.status_code == 504
+
+
+def test_http_api_integration_timeout_is_30_seconds(aws, client, deploy):
+    gw = client("apigatewayv2")
+    api = gw.create_api(Name="slow", ProtocolType="HTTP")["ApiId"]
+    fn = deploy("import time\ndef handler(event, context):\n    time.sleep(6)\n", Timeout=10)
+    # 45 s asked for: an HTTP API never waits longer than 30 s (AWS does not raise it).
+    integ = gw.create_integration(ApiId=api, IntegrationType="AWS_PROXY", IntegrationUri=arn(fn),
+                                  PayloadFormatVersion="2.0", TimeoutInMillis=45000)["IntegrationId"]
+    gw.create_route(ApiId=api, RouteKey="GET /slow", Target=f"integrations/{integ}")
+    gw.create_stage(ApiId=api, StageName="$default")
+    old = aws.cfg.apigw_time_scale
+    aws.cfg.apigw_time_scale = 0.1  # the shortened setting: 30 s becomes 3 s (29 s would be 2.9 s)
+    try:
+        started = time.monotonic()
+        resp = requests.get(aws.gateway_url(api) + "/slow", timeout=30)
+        elapsed = time.monotonic() - started
+    finally:
+        aws.cfg.apigw_time_scale = old
+    assert resp.status_code == 504 and resp.json() == {"message": "Endpoint request timed out"}
+    assert 3.0 <= elapsed < 4.5, elapsed
+    assert (aws.cfg.integration_timeout_s, aws.cfg.rest_timeout_s) == (30.0, 29.0)
 
 
 def test_stage_throttling_and_lambda_throttle_are_429(aws, http_api, client):

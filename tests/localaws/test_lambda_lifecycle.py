@@ -26,8 +26,7 @@ def test_timeout_kills_the_environment(client, deploy, aws, seen):
     _, after = call(lam, name)
     assert after["pid"] != warm["pid"]
     messages = [e["message"] for e in logs.filter_log_events(logGroupName=f"/aws/lambda/{name}")["events"]]
-    assert any(m.endswith("Task timed out after 1.00 seconds") for m in messages)
-    assert any(m.startswith("REPORT") and "Status: error\tError Type: Sandbox.Timedout" in m for m in messages)
+    assert any(m.startswith("REPORT") and m.endswith("\tStatus: timeout") for m in messages)
 
 
 def test_reserved_concurrency_scales_out_then_throttles(client, deploy, aws):
@@ -78,27 +77,31 @@ import os, tempfile
 def handler(event, context):
     path = os.path.join(tempfile.gettempdir(), "cache.bin")
     hit = os.path.exists(path)
-    with open(path, "ab") as fh:
-        fh.truncate(event.get("size_mb", 1) * 1024 * 1024)  # sparse: counted by size, cheap to write
+    with open(path, "ab") as fh:  # allocated, not sparse: fails with ENOSPC on a sized /tmp, cheap to write
+        os.posix_fallocate(fh.fileno(), 0, event.get("size_mb", 1) * 1024 * 1024)
     return {"hit": hit, "tmp": tempfile.gettempdir()}
 """
 
 
-def test_tmp_is_per_environment_cached_while_warm_and_size_limited(client, deploy):
+def test_tmp_is_per_environment_cached_while_warm_and_size_limited(client, deploy, aws):
     lam = client("lambda")
     name = deploy(TMP)
     first, second = call(lam, name)[1], call(lam, name)[1]
     assert first["hit"] is False and second["hit"] is True and first["tmp"] == second["tmp"]
     other = deploy(TMP)
     assert call(lam, other)[1]["tmp"] != first["tmp"]
+    sized = aws.pool.environments(name)[0].resources.tmp_sized  # root: /tmp is a 512 MB file system
     resp, body = call(lam, name, {"size_mb": 600})  # default ephemeral storage is 512 MB
     assert resp["FunctionError"] == "Unhandled" and "No space left on device" in body["errorMessage"]
-    assert call(lam, name)[1]["hit"] is False  # that environment was replaced
+    # With a sized /tmp the write itself fails inside the function, as on AWS, and the environment lives on;
+    # without one the platform notices after the call and replaces the environment.
+    assert body["errorType"] == ("OSError" if sized else "Runtime.ExitError")
+    assert call(lam, name)[1]["hit"] is sized
 
 
 MEMORY = """
 def handler(event, context):
-    block = bytearray(event["mb"] * 1024 * 1024)
+    block = b"\x01" * (event["mb"] * 1024 * 1024)
     return len(block)
 """
 
@@ -110,7 +113,7 @@ def test_peak_memory_is_measured_and_the_limit_enforced(client, deploy, aws):
     rec = [r for r in aws.invocations() if r["function"] == name][-1]
     assert 60 <= rec["max_memory_mb"] < 128
     resp, body = call(lam, name, {"mb": 200})
-    assert resp["FunctionError"] == "Unhandled" and body["errorType"] == "Runtime.ExitError"
+    assert resp["FunctionError"] == "Unhandled" and body["errorType"] == "Runtime.OutOfMemory"
 
 
 def test_layers_are_on_the_path(client, deploy, role):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from localaws.apigw.routes import match_route
 from localaws.apigw.velocity import json_path, render
 from localaws.eventsources.sqs import failed_ids
-from localaws.runtime.logs import InvocationRecord, billed, report_line
+from localaws.runtime.logs import InvocationRecord, billed, billed_with_init, report_line
 
 
 def test_most_specific_route_wins():
@@ -27,10 +27,12 @@ def test_mapping_template_helpers():
 
 
 def test_report_line_format_and_billing():
-    rec = InvocationRecord("id-1", "f", "$LATEST", "e", "s", 0.0, 12.341, billed(12.341), 128, 45, 123.456,
-                           billed(123.456), "success", None, "RequestResponse")
-    assert report_line(rec) == ("REPORT RequestId: id-1\tDuration: 12.34 ms\tBilled Duration: 13 ms\t"
-                                "Memory Size: 128 MB\tMax Memory Used: 45 MB\tInit Duration: 123.46 ms")
+    # AWS's own Python example since INIT is billed: Duration 15.74 ms, Billed 147 ms, Init 130.49 ms.
+    cold_billed = billed_with_init(15.74, 130.49, "success", 3000)
+    rec = InvocationRecord("id-1", "f", "$LATEST", "e", "s", 0.0, 15.74, cold_billed,
+                           128, 45, 130.49, billed(130.49), "success", None, "RequestResponse")
+    assert report_line(rec) == ("REPORT RequestId: id-1\tDuration: 15.74 ms\tBilled Duration: 147 ms\t"
+                                "Memory Size: 128 MB\tMax Memory Used: 45 MB\tInit Duration: 130.49 ms\t")
     assert billed(0.2) == 1 and billed(13.0) == 13
 
 

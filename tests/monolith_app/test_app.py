@@ -2,10 +2,11 @@
 
 from urllib.parse import urlsplit
 
-from monolith.app import build_catalog, release_interrupted_uploads
+from monolith.app import build_unit, release_interrupted_uploads
 from videocatalog import config, pipeline, testmedia
 from videocatalog.adapters.leases import SqliteLeases
 from videocatalog.adapters.sqlite import Database
+from videocatalog.transcode import FfmpegTranscoder
 
 
 def _create(client, auth_header, **body):
@@ -40,8 +41,8 @@ def test_upload_then_transcode_to_ready(client, auth_header, tmp_path):
     clip = testmedia.make_clip(tmp_path / "in.mp4", 640, 360, 1, audio=False)
     assert _upload(client, video, clip.read_bytes()).status_code == 200
     assert _upload(client, video, b"again").json["error"]["code"] == "conflict"
-    catalog = build_catalog(config.state_dir() / "monolith")
-    assert pipeline.work_once(catalog.repo, catalog.blobs, catalog.jobs)
+    unit = build_unit(config.state_dir() / "monolith")
+    assert pipeline.work_once(unit.repo, unit.blobs, unit.jobs, FfmpegTranscoder())
     done = client.get(f"/videos/{video['id']}").json
     assert done["status"] == "ready", done
     by_name = {r["name"]: r for r in done["renditions"]}
@@ -54,8 +55,8 @@ def test_upload_then_transcode_to_ready(client, auth_header, tmp_path):
 def test_not_video_fails_with_unsupported_media(client, auth_header, tmp_path):
     video = _create(client, auth_header)
     _upload(client, video, testmedia.not_video(tmp_path / "x.bin").read_bytes())
-    catalog = build_catalog(config.state_dir() / "monolith")
-    pipeline.work_once(catalog.repo, catalog.blobs, catalog.jobs)
+    unit = build_unit(config.state_dir() / "monolith")
+    pipeline.work_once(unit.repo, unit.blobs, unit.jobs, FfmpegTranscoder())
     done = client.get(f"/videos/{video['id']}").json
     assert done["status"] == "failed" and done["error"]["code"] == "unsupported_media"
     assert done["renditions"] == []

@@ -14,6 +14,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from workshop.lab import book
+
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = ROOT / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
@@ -79,7 +81,8 @@ def with_solutions(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     for cell in nb.cells:
         cells.append(cell)
         if cell.cell_type == "markdown":
-            cells += [nbformat.v4.new_code_cell(m) for m in SOLUTION_RE.findall(cell.source)]
+            cells += [nbformat.v4.new_code_cell(m, metadata={"tags": ["hide-cell"]})  # collapsed in the book
+                      for m in SOLUTION_RE.findall(cell.source)]
     copy = nbformat.from_dict(nb)
     copy.cells = cells
     return copy
@@ -149,5 +152,8 @@ def test_executes_in_quick_mode(path, private_state, timings_dir):
         TIMINGS[path.name] = execute(nb, notebook_budget_s(path.stem))
     finally:
         nbformat.write(nb, timings_dir / path.name)  # the executed copy, outputs and all, for reading
+        keep = book.executed_dir()  # and for the reference edition (make book), which never executes again
+        keep.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, keep / path.name)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors

@@ -37,8 +37,11 @@ def up(tmp_path_factory):
 
 def test_up_prints_the_endpoint_before_the_base_url(up):
     _, lines = up
-    assert lines[-2].startswith("AWS_ENDPOINT_URL=http://127.0.0.1:")
-    assert lines[-1].startswith(lines[-2].split("=", 1)[1] + "/_aws/execute-api/")
+    assert lines[-3].startswith("AWS_ENDPOINT_URL=http://127.0.0.1:")
+    endpoint = lines[-3].split("=", 1)[1]
+    assert lines[-1].startswith(endpoint + "/_aws/execute-api/")
+    # the web page: the website bucket on the same local AWS, under another host name (another origin)
+    assert lines[-2].startswith("web page: " + endpoint.replace("127.0.0.1", "localhost") + "/")
     assert requests.get(lines[-1] + "/health", timeout=30).json()["architecture"] == "serverless"
 
 

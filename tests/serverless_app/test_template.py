@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from serverless.deploy.contract import NOT_ON_THE_GATEWAY, contract_path
@@ -49,3 +50,27 @@ def test_every_function_declares_memory_timeout_and_its_own_role():
     for r in stack.of_type("AWS::Serverless::Function"):
         assert {"MemorySize", "Timeout", "Role", "Handler"} <= set(r.props), r.logical
         assert 1 <= r.props["Timeout"] <= 900 and 128 <= r.props["MemorySize"] <= 10240
+
+
+def test_one_table_covers_every_declared_type_for_deploy_teardown_and_the_leftover_check():
+    from serverless.deploy import resources, teardown
+    from serverless.deploy.kinds import BY_TYPE, KINDS
+    from serverless.deploy.stack import Stack
+
+    stack = Stack(stack_params(), "123456789012", "us-east-1")
+    assert {r.type for r in stack.resources} <= set(BY_TYPE)  # the stack refuses any other type
+    for row in KINDS:
+        if row.removed_with:
+            assert row.removed_with in BY_TYPE and row.type not in teardown.REMOVERS
+        else:
+            assert row.type in teardown.REMOVERS, row.type
+        assert (row.type in teardown.LISTERS) == row.listed, row.type
+    assert set(resources.CREATORS) <= set(BY_TYPE)
+
+
+def test_a_type_the_table_does_not_know_stops_the_stack():
+    from serverless.deploy.stack import Stack
+
+    template = {"Resources": {"Odd": {"Type": "AWS::EC2::Instance", "Properties": {}}}}
+    with pytest.raises(ValueError, match="AWS::EC2::Instance"):
+        Stack(stack_params(), "123456789012", "us-east-1", template=template)

@@ -9,10 +9,11 @@ import pytest
 
 from soa.leases import HttpLeases
 from videocatalog.adapters.http_data import HttpBlobStore, HttpJobQueue, HttpRepository, HttpViewLog, http_ports
+from videocatalog.adapters.leases import MemoryLeases
 from videocatalog.errors import Conflict, NotFound, PayloadTooLarge, ValidationError
 from videocatalog.model import Rendition, Video
 from videocatalog.ports import ListQuery
-from videocatalog.service import Catalog
+from videocatalog.service import Catalog, Uploads
 from videocatalog.validation import NewVideo
 
 
@@ -101,15 +102,16 @@ def test_view_log_counts_and_forgets(peer):
 
 
 def test_the_catalog_runs_unchanged_on_the_http_ports(peer):
-    catalog = Catalog(*http_ports(peer), max_upload_bytes=1000)
+    repo, blobs, jobs, views = http_ports(peer)
+    catalog, uploads = Catalog(repo, blobs, views), Uploads(repo, blobs, jobs, MemoryLeases(), max_upload_bytes=1000)
     video = catalog.create(NewVideo("Cats on HTTP", tags=("cats",)))
     with pytest.raises(PayloadTooLarge):
-        catalog.accept_upload(video.id, io.BytesIO(b"x" * 1001), None)
+        uploads.accept_upload(video.id, io.BytesIO(b"x" * 1001), None)
     assert catalog.get(video.id).status == "awaiting_upload"
-    accepted = catalog.accept_upload(video.id, io.BytesIO(b"x" * 1000), 1000)
+    accepted = uploads.accept_upload(video.id, io.BytesIO(b"x" * 1000), 1000)
     assert accepted.status == "processing" and accepted.source.bytes == 1000
     with pytest.raises(Conflict):
-        catalog.accept_upload(video.id, io.BytesIO(b"y"), 1)
+        uploads.accept_upload(video.id, io.BytesIO(b"y"), 1)
     catalog.record_view(video.id)
     assert catalog.trending() == [{"id": video.id, "title": "Cats on HTTP", "views": 1}]
     assert [v.id for v in catalog.list(ListQuery(q="CATS")).items] == [video.id]

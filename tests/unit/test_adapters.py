@@ -126,3 +126,17 @@ def test_processes_opening_a_new_database_together_all_succeed(tmp_path):
         for round_ in range(10):
             errors = pool.map(_open_database, [str(tmp_path / f"db{round_}.sqlite")] * 6)
             assert errors == [None] * 6
+
+
+def test_a_transaction_commits_on_success_and_rolls_back_on_error(tmp_path):
+    db = Database(tmp_path / "t.db")
+    repo = SqliteRepository(db)
+    with db.transaction():
+        repo.add(Video(id="kept", title="Kept"))
+    with pytest.raises(RuntimeError), db.transaction():
+        repo.add(Video(id="dropped", title="Dropped"))
+        raise RuntimeError("a failure half way through the unit of work")
+    assert repo.get("kept") is not None and repo.get("dropped") is None
+    with db.transaction():  # the connection is usable again: no transaction was left open
+        repo.add(Video(id="after", title="After"))
+    assert repo.get("after") is not None

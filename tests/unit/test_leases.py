@@ -14,7 +14,7 @@ from videocatalog.adapters.leases import FlockLeases, MemoryLeases, SqliteLeases
 from videocatalog.adapters.memory import MemoryBlobStore, MemoryJobQueue, MemoryRepository, MemoryViewLog
 from videocatalog.adapters.sqlite import Database
 from videocatalog.errors import Conflict
-from videocatalog.service import Catalog
+from videocatalog.service import Catalog, Uploads
 from videocatalog.validation import NewVideo
 
 
@@ -93,21 +93,22 @@ class _GatedStream(io.BytesIO):
 
 
 def test_a_second_upload_during_the_first_is_refused_and_changes_nothing():
-    catalog = Catalog(MemoryRepository(), MemoryBlobStore(), MemoryJobQueue(clock=time.time), MemoryViewLog())
+    catalog = Catalog(MemoryRepository(), MemoryBlobStore(), MemoryViewLog())
+    uploads = Uploads(catalog.repo, catalog.blobs, MemoryJobQueue(clock=time.time), MemoryLeases())
     video = catalog.create(NewVideo("Race"))
     gate, reading, results = threading.Event(), threading.Event(), []
     first = threading.Thread(target=lambda: results.append(
-        catalog.accept_upload(video.id, _GatedStream(b"first", gate, reading), 5)))
+        uploads.accept_upload(video.id, _GatedStream(b"first", gate, reading), 5)))
     first.start()
     assert reading.wait(10)  # the first upload holds the lease and is storing its source
     with pytest.raises(Conflict, match="in progress"):
-        catalog.accept_upload(video.id, io.BytesIO(b"second!"), 7)
+        uploads.accept_upload(video.id, io.BytesIO(b"second!"), 7)
     gate.set()
     first.join(10)
     assert results and results[0].source.bytes == 5
     with pytest.raises(Conflict, match="already has its upload"):
-        catalog.accept_upload(video.id, io.BytesIO(b"third"), 5)
-    assert len(catalog.jobs) == 1 and catalog.blobs.blobs == {f"sources/{video.id}": b"first"}
+        uploads.accept_upload(video.id, io.BytesIO(b"third"), 5)
+    assert len(uploads.jobs) == 1 and catalog.blobs.blobs == {f"sources/{video.id}": b"first"}
 
 
 def test_flock_files_are_removed_on_release_and_a_waiting_opener_retries(tmp_path):

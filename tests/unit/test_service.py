@@ -5,42 +5,47 @@ import time
 
 import pytest
 
+from videocatalog.adapters.leases import MemoryLeases
 from videocatalog.adapters.memory import MemoryBlobStore, MemoryJobQueue, MemoryRepository, MemoryViewLog
 from videocatalog.errors import Conflict, NotFound, PayloadTooLarge
 from videocatalog.ports import ListQuery
-from videocatalog.service import Catalog
+from videocatalog.service import Catalog, Uploads
 from videocatalog.validation import NewVideo
 
 
 @pytest.fixture
 def catalog():
-    return Catalog(MemoryRepository(), MemoryBlobStore(), MemoryJobQueue(clock=time.time), MemoryViewLog(),
-                   max_upload_bytes=10)
+    return Catalog(MemoryRepository(), MemoryBlobStore(), MemoryViewLog())
 
 
-def test_create_then_upload_queues_one_job(catalog):
+@pytest.fixture
+def uploads(catalog):
+    return Uploads(catalog.repo, catalog.blobs, MemoryJobQueue(clock=time.time), MemoryLeases(), max_upload_bytes=10)
+
+
+def test_create_then_upload_queues_one_job(catalog, uploads):
     video = catalog.create(NewVideo("Cats", "", ("pets",)))
     assert video.status == "awaiting_upload"
-    after = catalog.accept_upload(video.id, io.BytesIO(b"12345"), 5)
+    after = uploads.accept_upload(video.id, io.BytesIO(b"12345"), 5)
     assert after.status == "processing" and after.source.bytes == 5
-    assert catalog.jobs.claim(60).body == {"video_id": video.id}
+    assert uploads.jobs.claim(60).body == {"video_id": video.id}
     with pytest.raises(Conflict):
-        catalog.accept_upload(video.id, io.BytesIO(b"1"), 1)
+        uploads.accept_upload(video.id, io.BytesIO(b"1"), 1)
 
 
-def test_oversized_upload_changes_nothing(catalog):
+def test_oversized_upload_changes_nothing(catalog, uploads):
     video = catalog.create(NewVideo("Big"))
     with pytest.raises(PayloadTooLarge):
-        catalog.accept_upload(video.id, io.BytesIO(b"x" * 11), None)  # no length declared: counted
+        uploads.accept_upload(video.id, io.BytesIO(b"x" * 11), None)  # no length declared: counted
     with pytest.raises(PayloadTooLarge):
-        catalog.accept_upload(video.id, io.BytesIO(b""), 11)  # declared too large: refused unread
-    assert catalog.get(video.id).status == "awaiting_upload" and len(catalog.jobs) == 0
+        uploads.accept_upload(video.id, io.BytesIO(b""), 11)  # declared too large: refused unread
+    assert catalog.get(video.id).status == "awaiting_upload" and len(uploads.jobs) == 0
     assert catalog.blobs.blobs == {}
 
 
-def test_delete_removes_everything(catalog):
+def test_delete_removes_everything(catalog, uploads):
     video = catalog.create(NewVideo("Gone"))
-    catalog.accept_upload(video.id, io.BytesIO(b"abc"), 3)
+    uploads.accept_upload(video.id, io.BytesIO(b"abc"), 3)
     catalog.record_view(video.id)
     catalog.delete(video.id)
     assert catalog.blobs.blobs == {} and catalog.trending() == []

@@ -7,7 +7,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from videocatalog.errors import NotFound, PayloadTooLarge, ValidationError
 
@@ -27,7 +27,7 @@ class FilesystemBlobStore:
             raise ValidationError("key", "escapes the blob store")
         return path
 
-    def put_stream(self, key: str, stream: BinaryIO, max_bytes: int) -> int:
+    def put_stream(self, key: str, stream: IO[bytes], max_bytes: int) -> int:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".part-")

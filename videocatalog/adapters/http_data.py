@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict
-from typing import Any, BinaryIO
+from typing import IO, Any
 from urllib.parse import quote
 
 from videocatalog.adapters.http_peer import Peer, capped
@@ -86,7 +86,7 @@ class HttpBlobStore:
     def __init__(self, peer: Peer) -> None:
         self.peer = peer
 
-    def put_stream(self, key: str, stream: BinaryIO, max_bytes: int) -> int:
+    def put_stream(self, key: str, stream: IO[bytes], max_bytes: int) -> int:
         body = capped(stream, max_bytes)
         return self.peer.call("PUT", "/blobs", params={"key": key, "max_bytes": max_bytes}, data=body,
                               transfer=True)["bytes"]
@@ -154,6 +154,6 @@ class HttpViewLog:
 
 
 def http_ports(peer: Peer) -> tuple[HttpRepository, HttpBlobStore, HttpJobQueue, HttpViewLog]:
-    """Every port on one data service, in Catalog's argument order."""
+    """Every port on one data service: repository, blob store, job queue, view log."""
     return HttpRepository(peer), HttpBlobStore(peer), HttpJobQueue(peer), HttpViewLog(peer)
 

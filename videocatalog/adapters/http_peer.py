@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 import requests
 
@@ -33,7 +33,7 @@ def transfer_timeout_s() -> float:
     return float(os.environ.get("WORKSHOP_PEER_TRANSFER_TIMEOUT_S", "60"))
 
 
-def capped(stream: BinaryIO, max_bytes: int) -> Iterator[bytes]:
+def capped(stream: IO[bytes], max_bytes: int) -> Iterator[bytes]:
     """The stream's chunks, stopping once more than `max_bytes` went by (so the peer sees the excess and
     refuses it, while an oversized body is never forwarded whole)."""
     sent = 0

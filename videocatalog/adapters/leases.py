@@ -53,17 +53,11 @@ class SqliteLeases:
 
     def acquire(self, name: str, owner: str, ttl_s: float) -> bool:
         """Take the lease on `name` for `owner` unless someone else holds it."""
-        conn = self.db.connect()
-        conn.execute("BEGIN IMMEDIATE")  # the write lock first, so the check and the insert are one step
-        try:
+        with self.db.transaction() as conn:  # the check and the insert are one step
             now = time.time()
             conn.execute("DELETE FROM leases WHERE name = ? AND expires_at <= ?", (name, now))
             taken = conn.execute("INSERT OR IGNORE INTO leases (name, owner, expires_at) VALUES (?, ?, ?)",
                                  (name, owner, now + ttl_s)).rowcount == 1
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
         return taken
 
     def release(self, name: str, owner: str) -> None:

@@ -6,7 +6,7 @@ import itertools
 import threading
 import time
 from collections.abc import Iterator
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from videocatalog.errors import PayloadTooLarge
 from videocatalog.model import Rendition, Video
@@ -55,7 +55,7 @@ class MemoryBlobStore:
     def __init__(self) -> None:
         self.blobs: dict[str, bytes] = {}
 
-    def put_stream(self, key: str, stream: BinaryIO, max_bytes: int) -> int:
+    def put_stream(self, key: str, stream: IO[bytes], max_bytes: int) -> int:
         data = stream.read(max_bytes + 1)
         if len(data) > max_bytes:
             raise PayloadTooLarge(f"upload exceeds {max_bytes} bytes")

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from collections.abc import Iterator
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from videocatalog.adapters.awsclients import client
 from videocatalog.errors import PayloadTooLarge
@@ -24,7 +23,7 @@ class S3BlobStore:
     def s3(self) -> Any:
         return client("s3")
 
-    def put_stream(self, key: str, stream: BinaryIO, max_bytes: int) -> int:
+    def put_stream(self, key: str, stream: IO[bytes], max_bytes: int) -> int:
         with tempfile.SpooledTemporaryFile(8 * 1024 * 1024) as spool:
             size = 0
             while chunk := stream.read(1 << 20):
@@ -64,10 +63,6 @@ class S3BlobStore:
                 self.s3.delete_objects(Bucket=self.bucket, Delete={"Objects": keys, "Quiet": True})
                 deleted += len(keys)
         return deleted
-
-    def copy_to(self, key: str, fh: BinaryIO) -> None:
-        """Stream an object into an open file."""
-        shutil.copyfileobj(self.s3.get_object(Bucket=self.bucket, Key=key)["Body"], fh)
 
     def presign_put(self, key: str, ttl_s: int) -> tuple[str, dict[str, str]]:
         """A presigned PUT URL for `key` and the headers the client must send with it (they are signed)."""

@@ -6,6 +6,8 @@ import json
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +46,22 @@ class Database:
             conn.create_function("pylower", 1, lambda s: s.lower() if s else s, deterministic=True)
             self._local.conn = conn
         return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A unit of work: the write lock first (BEGIN IMMEDIATE), COMMIT on success, ROLLBACK on any error.
+
+        Taking the write lock before the first read makes a check and the write it decides one step, so two
+        processes cannot both pass the check.
+        """
+        conn = self.connect()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
 
 
 def _retry_locked(step, deadline_s: float = 30.0):
@@ -108,17 +126,11 @@ class SqliteRepository:
         return page_from([Video.from_record(json.loads(r[0])) for r in rows], query.limit)
 
     def update_rendition(self, video_id: str, rendition: Rendition) -> Video | None:
-        conn = self.db.connect()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self.db.transaction():
             video = self.get(video_id)
             if video is not None:
                 video = video.with_rendition(rendition)
                 self.save(video)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
         return video
 
 
@@ -132,19 +144,13 @@ class SqliteJobQueue:
         self.db.connect().execute("INSERT INTO jobs (body, visible_at) VALUES (?, 0)", (json.dumps(body),))
 
     def claim(self, lease_s: float) -> Job | None:
-        conn = self.db.connect()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self.db.transaction() as conn:
             now = time.time()
             row = conn.execute("SELECT id, body, attempts FROM jobs WHERE visible_at <= ? ORDER BY id LIMIT 1",
                                (now,)).fetchone()
             if row:
                 conn.execute("UPDATE jobs SET visible_at = ?, attempts = attempts + 1 WHERE id = ?",
                              (now + lease_s, row[0]))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
         return Job(json.loads(row[1]), f"{row[0]}:{row[2] + 1}", row[2] + 1) if row else None
 
     def ack(self, job: Job) -> None:

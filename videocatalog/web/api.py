@@ -15,6 +15,7 @@ from videocatalog import auth, config
 from videocatalog.errors import AppError
 from videocatalog.model import Rendition, Video
 from videocatalog.validation import encode_cursor, parse_json_object, parse_list_query, parse_new_video
+from videocatalog.web.ui import register_ui
 from videocatalog.web.wire import drain
 
 
@@ -87,7 +88,7 @@ def delete_video(video_id: str):
 def upload_source(video_id: str):
     try:
         auth.check_upload_token(request.args.get("token"), video_id)
-        video = _backend().accept_upload(video_id, request.stream, request.content_length)
+        video = current_app.extensions["uploads"].accept_upload(video_id, request.stream, request.content_length)
     except AppError:
         # Read what the client is still sending (up to a bound), so it gets to read our error and the
         # kept-alive connection stays usable for its next request.
@@ -113,9 +114,11 @@ def get_trending():
     return jsonify({"items": _backend().trending()})
 
 
-def register_api(app: Flask, backend: Any, architecture: str) -> None:
-    """Serve the contract on `app` from `backend`."""
+def register_api(app: Flask, backend: Any, architecture: str, uploads: Any = None) -> None:
+    """Serve the contract on `app` from `backend`; `uploads` accepts sources (default: the backend itself)."""
     app.config["ARCHITECTURE"] = architecture
     app.extensions["catalog"] = backend
+    app.extensions["uploads"] = backend if uploads is None else uploads
     for blueprint in (health, videos, common, trending):
         app.register_blueprint(blueprint)
+    register_ui(app)  # the web page, under /ui/ (not a contract path)

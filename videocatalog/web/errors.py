@@ -7,7 +7,7 @@ import logging
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
-from videocatalog.errors import AppError
+from videocatalog.errors import AppError, error_body
 
 log = logging.getLogger(__name__)
 HTTP_CODES = {400: "validation_error", 401: "unauthorized", 404: "not_found", 405: "validation_error",
@@ -16,7 +16,7 @@ HTTP_CODES = {400: "validation_error", 401: "unauthorized", 404: "not_found", 40
 
 def error_response(status: int, code: str, message: str):
     """A Flask response with the contract's error body."""
-    resp = jsonify({"error": {"code": code, "message": message}})
+    resp = jsonify(error_body(code, message))
     resp.status_code = status
     return resp
 

@@ -76,14 +76,10 @@ def _checked_writes(bp: Blueprint, db: Database, repo: SqliteRepository) -> None
     @bp.put("/videos/<video_id>")
     def save_video(video_id: str):
         video = _path_video(video_id)
-        conn = db.connect()
-        conn.execute("BEGIN IMMEDIATE")  # check and write in one transaction: a concurrent delete wins cleanly
-        try:
+        with db.transaction():  # check and write in one step: a concurrent delete wins cleanly
             exists = repo.get(video_id) is not None
             if exists:
                 repo.save(video)
-        finally:
-            conn.execute("COMMIT")
         if not exists:
             raise NotFound(f"video {video_id} not found")
         return {}

@@ -14,11 +14,17 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 
+def bind_host() -> str:
+    """The address to listen on: 127.0.0.1, or WORKSHOP_BIND_HOST (0.0.0.0 in a Kubernetes pod, reached by IP)."""
+    return os.environ.get("WORKSHOP_BIND_HOST") or "127.0.0.1"
+
+
 def gunicorn_options(port: int) -> dict[str, Any]:
     """Settings for one service: its port (+ the probe port), workers and threads from the environment."""
-    binds = [f"127.0.0.1:{port}"]
+    host = bind_host()
+    binds = [f"{host}:{port}"]
     if os.environ.get("WORKSHOP_PROBE_PORT"):
-        binds.append(f"127.0.0.1:{int(os.environ['WORKSHOP_PROBE_PORT'])}")
+        binds.append(f"{host}:{int(os.environ['WORKSHOP_PROBE_PORT'])}")
     return {
         "bind": binds, "reuse_port": True, "worker_class": "gthread",
         "workers": int(os.environ.get("WORKSHOP_WEB_WORKERS", "2")),

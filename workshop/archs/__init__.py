@@ -1,19 +1,41 @@
-"""One module per architecture; the harness and the CLI only use this interface.
-
-Each module in MODULES provides:
-- `up(backend: str | None = None, release: str = "v1") -> str`: start everything, wait healthy, return the base URL.
-- `down() -> None`: stop everything it started (idempotent).
-- `deploy(component: str | None, release: str, env: dict[str, str] | None = None) -> str`: release one
-  component (monolith: the whole unit); `env` may carry `WORKSHOP_FAULT` to make it a bad release.
-- `pids() -> dict[str, int]`: the processes of the system under test, for CPU and memory sampling.
-- `ROLLBACK_COMPONENT: str | None`: the component the rollback scenario releases a bad version of.
-- `COMPONENTS: tuple[str, ...]`: what can be released on its own.
-"""
+"""One module per architecture, each implementing `Architecture`; the harness and the CLI only use this interface."""
 
 from __future__ import annotations
 
 import importlib
-from types import ModuleType
+from typing import Any, Protocol, cast
+
+
+class Architecture(Protocol):
+    """What the harness needs of an architecture; each module in MODULES implements it."""
+
+    NAME: str
+    COMPONENTS: tuple[str, ...]  # what can be released on its own
+    ROLLBACK_COMPONENT: str | None  # what the rollback scenario releases a bad version of (None: the whole unit)
+
+    def up(self, backend: str | None = None, release: str = "v1") -> str:
+        """Start everything, wait until healthy, return the base URL."""
+
+    def down(self) -> None:
+        """Stop everything it started (idempotent)."""
+
+    def deploy(self, component: str | None, release: str, env: dict[str, str] | None = None) -> str:
+        """Release one component (None: the whole unit); `env` may carry WORKSHOP_FAULT for a bad release."""
+
+    def pids(self) -> dict[str, int]:
+        """The processes of the system under test, for CPU and memory sampling."""
+
+    def new_capacity(self) -> float:
+        """Seconds from "new capacity is needed" to its first 200."""
+
+    def lambda_invocations(self) -> list[dict[str, Any]]:
+        """The billing records of every function invocation so far (empty where nothing is billed per call)."""
+
+    def lambda_concurrency(self, since: float, until: float) -> dict[str, Any] | None:
+        """Peak concurrent function environments and throttles between two times (None: not serverless)."""
+
+    def coldstart_study(self, quick: bool = False) -> Any:
+        """A DataFrame of the architecture's own cold-start study, or None where it has none."""
 
 ARCHITECTURES = ("monolith", "soa", "microservices", "serverless")
 
@@ -26,11 +48,11 @@ MODULES = {  # architecture -> the module that runs it
 }
 
 
-def load(name: str) -> ModuleType:
+def load(name: str) -> Architecture:
     """The module that runs architecture `name`."""
     if name not in MODULES:
         raise SystemExit(f"unknown architecture {name!r}; choose from {', '.join(ARCHITECTURES)}")
-    return importlib.import_module(MODULES[name])
+    return cast(Architecture, importlib.import_module(MODULES[name]))
 
 
 def available() -> list[str]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import tempfile
 import time
 
+from workshop import settings
 from workshop.runtime import procs
 
 NAME = "monolith"
@@ -15,7 +15,7 @@ ROOT = procs.PROJECT_ROOT
 
 def preferred_port() -> int:
     """The monolith's usual port on 127.0.0.1 (another free one is used when it is taken)."""
-    return int(os.environ.get("WORKSHOP_MONOLITH_PORT", "8001"))
+    return settings.port("monolith", 8001)
 
 
 def _start(release: str, port: int, extra_env: dict[str, str] | None = None) -> str:
@@ -76,3 +76,18 @@ def new_capacity() -> float:
             return procs.wait_healthy(f"http://127.0.0.1:{port}/videos", 60, pid, start=start, poll_s=0.01)
         finally:
             procs.stop(NAME, f"extra-{port}", timeout_s=3, leader_signal=signal.SIGINT)
+
+
+def lambda_invocations() -> list[dict]:
+    """No function is billed per invocation here."""
+    return []
+
+
+def lambda_concurrency(since: float, until: float) -> None:
+    """No function environments here."""
+    return None
+
+
+def coldstart_study(quick: bool = False) -> None:
+    """No study beyond new_capacity() for this architecture."""
+    return None

@@ -6,9 +6,9 @@ serving; during the gap the tiers above it answer 503 `unavailable`, which is wh
 
 from __future__ import annotations
 
-import os
 import time
 
+from workshop import settings
 from workshop.runtime import procs
 
 NAME = "soa"
@@ -19,7 +19,7 @@ ROOT = procs.PROJECT_ROOT
 
 def preferred_port(tier: str) -> int:
     """The tier's usual port on 127.0.0.1 (WORKSHOP_SOA_<TIER>_PORT, else its default); a free one when taken."""
-    return int(os.environ.get(f"WORKSHOP_SOA_{tier.upper()}_PORT", str(DEFAULT_PORTS[tier])))
+    return settings.port(f"soa_{tier}", DEFAULT_PORTS[tier])
 
 
 def ports() -> dict[str, int]:
@@ -124,3 +124,18 @@ def new_capacity() -> float:
         return time.monotonic() - started
     finally:
         procs.stop(NAME, "logic-extra")
+
+
+def lambda_invocations() -> list[dict]:
+    """No function is billed per invocation here."""
+    return []
+
+
+def lambda_concurrency(since: float, until: float) -> None:
+    """No function environments here."""
+    return None
+
+
+def coldstart_study(quick: bool = False) -> None:
+    """No study beyond new_capacity() for this architecture."""
+    return None

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import signal
 import sys
 import time
 from pathlib import Path
 
-from workshop import archs
-from workshop.measure import loadrun, metadata
+from workshop import archs, settings
+from workshop.measure import loadcheck, loadrun, metadata
+from workshop.records import ArchRecord
 from workshop.report.text import format_table, summary_rows, warnings
 from workshop.runtime import procs
 
 
 def quick_from_env() -> bool:
     """True when WORKSHOP_QUICK asks for quick mode (the notebooks read it too)."""
-    return os.environ.get("WORKSHOP_QUICK", "").lower() in ("1", "true", "yes")
+    return settings.quick()
 
 
 def results_dir(label: str) -> Path:
@@ -60,15 +60,23 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.processes:  # every Locust run of the bench, the saturation test included
         for params in (cfg.load, cfg.open_loop, cfg.rollback.load):
             params.processes = args.processes
+    if args.workers:  # Locust distributed: a master and N local workers for every load run
+        for params in (cfg.load, cfg.open_loop, cfg.rollback.load):
+            params.workers = args.workers
     if args.backend:
         cfg.backend = args.backend
     signal.signal(signal.SIGTERM, _interrupt)
+    if args.target:  # the serverless bench on a deploy target (the local AWS or an AWS account)
+        from workshop.cli.target import bench_on_target
+
+        return bench_on_target(args, cfg.load, Path(args.out) if args.out else results_dir(f"serverless-{args.target}"))
     bench = run_bench(cfg, missing)
     print(format_table(summary_rows(bench)))
     sat = (bench["archs"].get("monolith") or {}).get("saturation")
     if sat:
         wrk = f"{sat['wrk']['rps']:.0f} req/s" if sat.get("wrk") else "not installed"
-        print(f"monolith GET /videos at saturation: Locust {sat['locust']['rps']:.0f} req/s "
+        how = f"{sat['workers']} workers" if sat.get("workers") else "one process"
+        print(f"monolith GET /videos at saturation: Locust ({how}) {sat['locust']['rps']:.0f} req/s "
               f"(highest rolling rate {sat['locust']['peak_rps']:.0f}), wrk {wrk}")
     for line in warnings(bench):
         print(f"WARNING: {line}")
@@ -82,15 +90,23 @@ def cmd_load(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else results_dir(args.arch)
     params = loadrun.LoadParams(shape=args.shape, users=args.users, spawn_rate=args.spawn_rate,
                                 duration_s=args.duration, think_time=args.think_time, arrival_rate=args.arrival_rate,
-                                tags=args.tags, processes=args.processes, seed=args.seed)
+                                tags=args.tags, processes=args.processes, workers=args.workers, seed=args.seed)
+    try:
+        loadcheck.check(params.shape, params.tags)  # refused before the architecture is brought up
+    except loadcheck.LoadRunError as exc:
+        print(f"workshop load: {exc}", file=sys.stderr)
+        return 2
     url = info["url"] if info else module.up()
     try:
         summary = loadrun.run_load(url, out, params, module.pids)
+    except loadcheck.LoadRunError as exc:
+        print(f"workshop load: FAILED: {exc}", file=sys.stderr)
+        return 1
     finally:
         if not info:
             module.down()
-    info = info or {"backend": None, "release": "v1"}
-    metadata.write(out, metadata.collect(args.arch, info.get("backend"), info.get("release", "v1"),
+    recorded: ArchRecord = info or {"release": "v1"}
+    metadata.write(out, metadata.collect(args.arch, recorded.get("backend"), recorded.get("release", "v1"),
                                          params.as_dict(), args.seed))
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
     print(json.dumps(summary["total"], indent=2))
@@ -129,7 +145,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def extend(sub) -> None:
+def add(sub: argparse._SubParsersAction) -> None:
     """Add the measurement subcommands to the `workshop` parser."""
     bench = sub.add_parser("bench", help="measure every architecture and write the report")
     bench.add_argument("--quick", action="store_true", help="small and short (also WORKSHOP_QUICK=1)")
@@ -137,13 +153,19 @@ def extend(sub) -> None:
     bench.add_argument("--out", help="results folder (default results/<timestamp>-bench)")
     bench.add_argument("--seed", type=int, default=42)
     bench.add_argument("--processes", type=int, help="Locust worker processes for the load runs (-1: one per core)")
+    bench.add_argument("--workers", type=int, help="Locust distributed: a master and N worker processes per load run "
+                       "(the saturation test picks its own count)")
     bench.add_argument("--backend", choices=["process", "docker"],
                        help="microservices: containers or plain processes (default: process with --quick, "
                             "else docker if reachable)")
+    bench.add_argument("--target", choices=["local", "aws"],
+                       help="serverless only: deploy to this target with the deployer, load it, bill it from "
+                            "CloudWatch Logs, tear it down (aws: your account, at a cost printed first)")
+    bench.add_argument("--yes", action="store_true", help="with --target: do not ask before deploying")
     bench.set_defaults(func=cmd_bench)
     load = sub.add_parser("load", help="one Locust run against an architecture")
     load.add_argument("arch", choices=archs.ARCHITECTURES)
-    load.add_argument("--shape", default=os.environ.get("WORKSHOP_SHAPE", "steady"),
+    load.add_argument("--shape", default=settings.load_shape(),
                       choices=["steady", "step", "spike", "open"])
     load.add_argument("-u", "--users", type=int, default=10)
     load.add_argument("-r", "--spawn-rate", type=float, default=10)
@@ -152,6 +174,7 @@ def extend(sub) -> None:
     load.add_argument("--arrival-rate", type=float, default=20, help="open shape: requests/s")
     load.add_argument("--tags", help="comma-separated Locust tags, e.g. browse")
     load.add_argument("--processes", type=int)
+    load.add_argument("--workers", type=int, help="Locust distributed: a master and N worker processes on 127.0.0.1")
     load.add_argument("--seed", type=int, default=42)
     load.add_argument("--out")
     load.set_defaults(func=cmd_load)
@@ -164,13 +187,3 @@ def extend(sub) -> None:
     rep = sub.add_parser("report", help="rebuild the charts and report.html of a bench folder")
     rep.add_argument("folder")
     rep.set_defaults(func=cmd_report)
-
-
-def _register() -> None:
-    from workshop.cli.commands import EXTENSIONS
-
-    if extend not in EXTENSIONS:
-        EXTENSIONS.append(extend)
-
-
-_register()

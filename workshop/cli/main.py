@@ -1,124 +1,25 @@
-"""The `workshop` command: up, down, status, token, deploy, and the measurement commands."""
+"""The `workshop` command: the parser built from one explicit list of subcommand groups."""
 
 from __future__ import annotations
 
 import argparse
-import signal
-import sys
-import time
 
-import requests
+from workshop.cli import bench, clean, lifecycle, microservices, serverless, tune
 
-from videocatalog import auth
-from workshop import archs
-from workshop.runtime import procs
-
-
-def cmd_up(args: argparse.Namespace) -> int:
-    """Start an architecture, wait until healthy, print its base URL last; without --detach, serve until ^C."""
-    module = archs.load(args.arch)
-    try:
-        url = module.up(backend=args.backend, release=args.release)
-    except procs.AlreadyUp:
-        raise  # the running one stays up
-    except BaseException:
-        module.down()  # never leave half an architecture running
-        raise
-    if args.detach:
-        print(url)
-        return 0
-    print(f"{args.arch} is up; press Ctrl-C to stop it", file=sys.stderr)
-    print(url, flush=True)
-    stop = {"now": False}
-    signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
-    try:
-        while not stop["now"]:
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        module.down()
-    return 0
-
-
-def cmd_down(args: argparse.Namespace) -> int:
-    """Stop one architecture, or all of them."""
-    for name in [args.arch] if args.arch else archs.available():
-        archs.load(name).down()
-        print(f"{name}: down")
-    return 0
-
-
-def cmd_status(args: argparse.Namespace) -> int:
-    """Show what is running, its release and whether it answers."""
-    for name in archs.available():
-        info = procs.load_arch(name)
-        if info is None:
-            print(f"{name:14} down")
-            continue
-        try:
-            health = requests.get(info["url"] + "/health", timeout=2).json()
-            state = f"healthy, release {health.get('release')}"
-        except (requests.RequestException, ValueError):
-            state = "NOT ANSWERING"
-        running = {n: r["pid"] for n, r in procs.records(name).items() if procs.alive(r["pid"])}
-        print(f"{name:14} {info['url']}  {state}  backend={info.get('backend')}  processes={running}")
-    return 0
-
-
-def cmd_token(args: argparse.Namespace) -> int:
-    """Print a bearer token the write endpoints accept."""
-    print(auth.make_token(subject=args.subject, ttl_s=args.ttl))
-    return 0
-
-
-def cmd_deploy(args: argparse.Namespace) -> int:
-    """Release one component (or the whole unit) of a running architecture."""
-    module = archs.load(args.arch)
-    env = {"WORKSHOP_FAULT": args.fault} if args.fault else {}
-    url = module.deploy(args.component, args.release, env)
-    print(url)
-    return 0
+# Each group adds its subcommands to the parser; the order is the order of `workshop --help`.
+SUBCOMMANDS = (lifecycle.add, bench.add, microservices.add, serverless.add, tune.add, clean.add)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the `workshop` command."""
     parser = argparse.ArgumentParser(prog="workshop", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    up = sub.add_parser("up", help="start an architecture")
-    up.add_argument("arch", choices=archs.ARCHITECTURES)
-    up.add_argument("--detach", action="store_true", help="return once healthy, leave it running")
-    up.add_argument("--backend", choices=["process", "docker"], default=None,
-                    help="microservices only: containers or plain processes (default: docker if reachable)")
-    up.add_argument("--release", default="v1")
-    up.set_defaults(func=cmd_up)
-    down = sub.add_parser("down", help="stop an architecture (all when none is named)")
-    down.add_argument("arch", nargs="?", choices=archs.ARCHITECTURES)
-    down.set_defaults(func=cmd_down)
-    sub.add_parser("status", help="what is running").set_defaults(func=cmd_status)
-    token = sub.add_parser("token", help="print a JWT for the write endpoints")
-    token.add_argument("--subject", default="workshop-user")
-    token.add_argument("--ttl", type=int, default=24 * 3600, help="seconds until it expires")
-    token.set_defaults(func=cmd_token)
-    deploy = sub.add_parser("deploy", help="release one component of a running architecture")
-    deploy.add_argument("arch", choices=archs.ARCHITECTURES)
-    deploy.add_argument("component", nargs="?", help="tier, service or function (monolith: whole unit)")
-    deploy.add_argument("--release", required=True)
-    deploy.add_argument("--fault", help="make it a bad release, e.g. error:get_video or latency:list_videos:300")
-    deploy.set_defaults(func=cmd_deploy)
-    for extend in _extensions():
-        extend(sub)
+    for add in SUBCOMMANDS:
+        add(sub)
     return parser
-
-
-def _extensions():
-    """Subcommands contributed by other harness modules (bench, scale, teardown...)."""
-    from workshop.cli import commands
-
-    return commands.EXTENSIONS
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the `workshop` command."""
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    return int(args.func(args))

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from workshop.cli import commands
+from workshop.runtime import procs
 
 
 def cmd_teardown(args: argparse.Namespace) -> int:
     """Remove the whole stack from the target and verify by listing that nothing is left."""
     from serverless.deploy import cli
 
-    left = cli.run_teardown(cli.target(args.target, dry_run=args.dry_run), dry_run=args.dry_run)
+    t = cli.target(args.target, local_endpoint(args.target), dry_run=args.dry_run)
+    left = cli.run_teardown(t, dry_run=args.dry_run)
     if left:
         print("left behind:\n  " + "\n  ".join(left))
         return 1
@@ -23,51 +24,36 @@ def cmd_teardown(args: argparse.Namespace) -> int:
 def _record(outputs: dict, release: str) -> None:
     # A redeploy after a teardown makes a new API (a new URL): keep `workshop status` and the harness right.
     from workshop.archs.serverless import arch as serverless
-    from workshop.runtime import procs
 
     info = procs.load_arch(serverless.NAME)
     if info and outputs.get("endpoint") == info.get("endpoint"):
-        info.update(url=outputs["base_url"], api_id=outputs["api_id"], release=release,
-                    components={c: release for c in serverless.COMPONENTS})
+        info["url"], info["api_id"], info["release"] = outputs["base_url"], outputs["api_id"], release
+        info["components"] = {c: release for c in serverless.COMPONENTS}
         procs.save_arch(serverless.NAME, info)
 
 
-def _deploy_dispatch(original):
-    def run(args: argparse.Namespace) -> int:
-        if args.arch == "serverless" and (args.target or args.dry_run):
-            from serverless.deploy import cli
-
-            outputs = cli.run_deploy(cli.target(args.target or "local", dry_run=args.dry_run), args.release or "v1",
-                                     args.dry_run)
-            if outputs:
-                _record(outputs, args.release or "v1")
-                print(outputs["base_url"])
-            return 0
-        if not args.release:
-            raise SystemExit("workshop deploy: --release is required")
-        return original(args)
-
-    return run
+def local_endpoint(kind: str) -> str | None:
+    """The endpoint of the running local AWS for a `local` target (the harness starts it, not the deployer)."""
+    if kind != "local":
+        return None
+    return (procs.load_arch("serverless") or {}).get("endpoint")
 
 
-def extend(sub) -> None:
-    """Add `teardown`, and `--target`/`--dry-run` to the existing `deploy` subcommand."""
+def deploy_stack(kind: str, release: str, dry_run: bool) -> int:
+    """Deploy (or print the plan of) the whole serverless template to the local AWS or to AWS."""
+    from serverless.deploy import cli
+
+    outputs = cli.run_deploy(cli.target(kind, local_endpoint(kind), dry_run=dry_run), release, dry_run)
+    if outputs:
+        _record(outputs, release)
+        print(outputs["base_url"])
+    return 0
+
+
+def add(sub: argparse._SubParsersAction) -> None:
+    """Add `teardown` to the `workshop` parser (the stack deploy is `workshop deploy serverless --target`)."""
     teardown = sub.add_parser("teardown", help="remove the serverless stack from the local AWS or AWS")
     teardown.add_argument("arch", choices=["serverless"])
     teardown.add_argument("--target", choices=["local", "aws"], default="local")
     teardown.add_argument("--dry-run", action="store_true", help="print what would be deleted")
     teardown.set_defaults(func=cmd_teardown)
-    deploy = sub.choices.get("deploy")
-    if deploy is None:
-        return
-    for action in deploy._actions:  # the whole-stack deploy needs no --release (default v1)
-        if "--release" in action.option_strings:
-            action.required = False
-    deploy.add_argument("--target", choices=["local", "aws"], default=None,
-                        help="serverless: deploy the whole template to the local AWS or to AWS")
-    deploy.add_argument("--dry-run", action="store_true", help="serverless: print the deployment plan")
-    deploy.set_defaults(func=_deploy_dispatch(deploy.get_default("func")))
-
-
-if extend not in commands.EXTENSIONS:
-    commands.EXTENSIONS.append(extend)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from workshop.cost.model import Measured, Options, _a, _p
 
 
-def transcode_per_minute(m: Measured, prices: dict, opts: Options | None = None) -> dict[str, float | None]:
+def transcode_per_minute(m: Measured, prices: dict, opts: Options | None = None) -> dict[str, Any]:
     """Compute cost to make every rendition of one uploaded minute, storage per month, and a MediaConvert line."""
     opts = opts or Options()
     seconds = None if m.transcode_s_per_video_s is None else m.transcode_s_per_video_s * 60

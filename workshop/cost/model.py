@@ -2,7 +2,8 @@
 
 Servers (monolith, SOA): EC2 instances sized from the CPU seconds per request measured here, plus an ALB.
 Microservices: Fargate vCPU and memory sized the same way, plus an ALB. Serverless: Lambda requests and
-GB-seconds from the measured billed durations (INIT billed or not), API Gateway HTTP API, DynamoDB on-demand
+GB-seconds from the measured billed durations (INIT billed or not, at a cold-start share that is a
+parameter), API Gateway HTTP API (two tiers), DynamoDB on-demand
 and Kinesis. Prices come from workshop/data/prices.json (or WORKSHOP_PRICES), each with source and date.
 """
 
@@ -10,10 +11,11 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
+
+from workshop import settings
 
 DEFAULT_PRICES = Path(__file__).parent.parent / "data" / "prices.json"
 
@@ -28,7 +30,9 @@ class Measured:
     avg_response_bytes: float = 5000.0
     lambda_invocations_per_request: float | None = None
     lambda_gb_s_per_request: float | None = None
-    lambda_init_gb_s_per_request: float | None = None
+    lambda_init_gb_s_per_request: float | None = None  # as measured in the run (its cold-start share)
+    lambda_init_gb_s_per_cold_start: float | None = None  # billed INIT GB-s of one cold start
+    measured_cold_start_share: float | None = None  # cold starts / invocations in the run, shown beside the parameter
     transcode_s_per_video_s: float | None = None
     lambda_transcode_gb_s_per_video_s: float | None = None  # billed GB-s of the cascade per second of video
 
@@ -38,14 +42,17 @@ class Options:
     """The switches of the model."""
 
     init_billing: bool = True  # since 1 Aug 2025 INIT of managed-runtime zip functions is billed
-    free_tier: bool = False
+    free_tier: bool = False  # Lambda's always-free monthly allowance (API Gateway's 12-month tier is gone)
     arm64: bool = False
+    # Share of invocations that are cold starts: None = prices.json's assumption (AWS: "under 1%");
+    # "measured" = the run's own share, which a short run from cold overstates.
+    cold_start_share: float | str | None = None
 
 
 def load_prices(path: str | Path | None = None) -> dict:
     """The price file, with entries of a user file (argument or WORKSHOP_PRICES) replacing the defaults."""
     prices = json.loads(DEFAULT_PRICES.read_text())
-    user = path or os.environ.get("WORKSHOP_PRICES")
+    user = path or settings.prices_file()
     if user:
         override = json.loads(Path(user).read_text())
         for section in ("prices", "assumptions"):
@@ -69,9 +76,15 @@ def _alb(prices: dict, avg_rps: float, m: Measured) -> float:
     return hours * (_p(prices, "alb_hour") + lcu * _p(prices, "alb_lcu_hour"))
 
 
+def _cpu_s(m: Measured) -> float:
+    if m.cpu_s_per_request is None:
+        raise ValueError(f"{m.arch}: no CPU time was measured, so its servers cannot be sized")
+    return m.cpu_s_per_request
+
+
 def _servers(m: Measured, avg_rps: float, prices: dict, opts: Options) -> dict[str, float]:
     hours, vcpu = prices["hours_per_month"], _a(prices, "instance_vcpu")
-    needed = avg_rps * _a(prices, "peak_to_average") * m.cpu_s_per_request / _a(prices, "target_cpu_utilization")
+    needed = avg_rps * _a(prices, "peak_to_average") * _cpu_s(m) / _a(prices, "target_cpu_utilization")
     instances = max(_a(prices, "min_instances_per_unit") * m.units, math.ceil(needed / vcpu))
     hourly = _p(prices, "ec2_c7g_large_hour" if opts.arm64 else "ec2_c6i_large_hour")
     return {"ec2": instances * hourly * hours, "ebs": instances * _a(prices, "ebs_gb_per_instance")
@@ -79,7 +92,7 @@ def _servers(m: Measured, avg_rps: float, prices: dict, opts: Options) -> dict[s
 
 
 def _fargate(m: Measured, avg_rps: float, prices: dict, opts: Options) -> dict[str, float]:
-    needed = avg_rps * _a(prices, "peak_to_average") * m.cpu_s_per_request / _a(prices, "target_cpu_utilization")
+    needed = avg_rps * _a(prices, "peak_to_average") * _cpu_s(m) / _a(prices, "target_cpu_utilization")
     floor = m.units * _a(prices, "min_instances_per_unit") * _a(prices, "fargate_min_task_vcpu")
     vcpu = max(floor, needed)
     arch = "arm" if opts.arm64 else "x86"
@@ -87,21 +100,42 @@ def _fargate(m: Measured, avg_rps: float, prices: dict, opts: Options) -> dict[s
     return {"fargate": per_hour * prices["hours_per_month"], "alb": _alb(prices, avg_rps, m), "vcpu": vcpu}
 
 
+def cold_start_share(m: Measured, prices: dict, opts: Options) -> float:
+    """The share of invocations that pay an INIT: the option, the measured share, or the price file's."""
+    if opts.cold_start_share == "measured":
+        return m.measured_cold_start_share or 0.0
+    if isinstance(opts.cold_start_share, float | int):
+        return float(opts.cold_start_share)
+    return _a(prices, "lambda_cold_start_share")
+
+
+def _init_gb_s_per_request(m: Measured, prices: dict, opts: Options) -> float:
+    if m.lambda_init_gb_s_per_cold_start is None:  # no per-cold-start figure: as measured
+        return m.lambda_init_gb_s_per_request or 0.0
+    invocations = m.lambda_invocations_per_request or 1.0
+    return invocations * cold_start_share(m, prices, opts) * m.lambda_init_gb_s_per_cold_start
+
+
+def http_api_cost(calls: float, prices: dict) -> float:
+    """HTTP API requests at $1.00 per million up to 300 million a month, $0.90 above."""
+    tier = _p(prices, "apigw_http_tier_requests")
+    return (min(calls, tier) * _p(prices, "apigw_http_request")
+            + max(0.0, calls - tier) * _p(prices, "apigw_http_request_over_300m"))
+
+
 def _serverless(m: Measured, requests: float, prices: dict, opts: Options) -> dict[str, float]:
     invocations = requests * (m.lambda_invocations_per_request or 1.0)
     gb_s = requests * (m.lambda_gb_s_per_request or 0.0)
     if opts.init_billing:
-        gb_s += requests * (m.lambda_init_gb_s_per_request or 0.0)
-    api_calls = requests
+        gb_s += requests * _init_gb_s_per_request(m, prices, opts)
     if opts.free_tier:
         invocations = max(0.0, invocations - _p(prices, "lambda_free_requests_month"))
         gb_s = max(0.0, gb_s - _p(prices, "lambda_free_gb_seconds_month"))
-        api_calls = max(0.0, api_calls - _p(prices, "apigw_free_requests_month"))
     gb_price = _p(prices, "lambda_gb_second_arm" if opts.arm64 else "lambda_gb_second_x86")
     views_per_s = requests * _a(prices, "view_fraction") / (prices["hours_per_month"] * 3600)
     shards = max(1, math.ceil(views_per_s * _a(prices, "peak_to_average") / 1000))  # 1000 records/s per shard
     return {"lambda_requests": invocations * _p(prices, "lambda_request"), "lambda_duration": gb_s * gb_price,
-            "api_gateway": api_calls * _p(prices, "apigw_http_request"),
+            "api_gateway": http_api_cost(requests, prices),
             "dynamodb": requests * (_a(prices, "dynamodb_reads_per_request") * _p(prices, "dynamodb_read_request_unit")
                                     + _a(prices, "dynamodb_writes_per_request")
                                     * _p(prices, "dynamodb_write_request_unit")),

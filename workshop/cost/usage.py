@@ -4,32 +4,29 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Mapping
 from pathlib import Path
-from types import ModuleType
 
+from workshop.archs import Architecture
 from workshop.cost import media as cost_media
 from workshop.cost import model as cost
+from workshop.records import ArchResult
 
 VARIANTS = {  # name -> switches; serverless is drawn with INIT billed and not, the others do not change
     "x86, INIT billed": cost.Options(init_billing=True),
     "x86, INIT not billed": cost.Options(init_billing=False),
     "arm64, INIT billed": cost.Options(init_billing=True, arm64=True),
     "x86, INIT billed, free tier": cost.Options(init_billing=True, free_tier=True),
+    "x86, INIT billed, measured cold-start share": cost.Options(init_billing=True, cold_start_share="measured"),
 }
 
 
-def _records(module: ModuleType) -> list[dict]:
-    """Billing records (one per invocation) from `lambda_invocations()` or the local platform's state dir."""
-    if hasattr(module, "lambda_invocations"):
-        return list(module.lambda_invocations())
-    if not hasattr(module, "state_dir"):
-        return []
-    from localaws.runtime.logs import read_invocations  # the local Lambda platform's invocations.jsonl
-
-    return read_invocations(module.state_dir())
+def _records(module: Architecture) -> list[dict]:
+    """Billing records (one per invocation) of the architecture's functions (none outside serverless)."""
+    return list(module.lambda_invocations())
 
 
-def lambda_usage(module: ModuleType, load: dict) -> dict | None:
+def lambda_usage(module: Architecture, load: dict) -> dict | None:
     """Invocations and billed GB-seconds (duration and INIT) per API request during the load run, if any."""
     try:
         records = [r for r in _records(module) if load["started"] <= r["timestamp"] <= load["finished"] + 1]
@@ -38,25 +35,34 @@ def lambda_usage(module: ModuleType, load: dict) -> dict | None:
     requests = (load.get("total") or {}).get("requests") or 0
     if not records or not requests:
         return None
-    gb_s = sum(r["billed_ms"] / 1000 * r["memory_mb"] / 1024 for r in records)
-    init = sum((r.get("billed_init_ms") or 0) / 1000 * r["memory_mb"] / 1024 for r in records)
+    # A cold start's Billed Duration includes INIT (since Aug 2025): split it into the call and INIT.
+    init = sum(_init_ms(r) / 1000 * r["memory_mb"] / 1024 for r in records)
+    gb_s = sum(r["billed_ms"] / 1000 * r["memory_mb"] / 1024 for r in records) - init
+    cold = sum(1 for r in records if r.get("init_ms"))
     return {"invocations": len(records), "requests": requests, "gb_s": gb_s, "init_gb_s": init,
-            "cold_starts": sum(1 for r in records if r.get("init_ms")),
+            "cold_starts": cold, "cold_start_share": cold / len(records),
+            "init_gb_s_per_cold_start": init / cold if cold else None,
             "per_request": {"invocations": len(records) / requests, "gb_s": gb_s / requests,
-                            "init_gb_s": init / requests}}
+                            "init_gb_s": init / requests, "cold_start_share": cold / len(records),
+                            "init_gb_s_per_cold_start": init / cold if cold else None}}
 
 
-def lambda_usages(module: ModuleType, result: dict) -> dict:
-    """Billing during the load run (`lambda`) and during the seed clip's cascade (`lambda_transcode`)."""
+def _init_ms(record: dict) -> int:
+    """The INIT part of a record's Billed Duration (0 on a warm start)."""
+    return (record.get("billed_init_ms") or 0) if record.get("init_ms") else 0
+
+
+def lambda_usages(module: Architecture, result: ArchResult) -> tuple[dict | None, dict | None]:
+    """Billing during the load run and during the seed clip's cascade (`lambda` and `lambda_transcode`)."""
     upload = result["seed"]["upload"]
     cascade = None
     if upload["status"] == "ready":
         window = {"started": upload["acknowledged_at"], "finished": upload["settled_at"], "total": {"requests": 1}}
         cascade = lambda_usage(module, window)
-    return {"lambda": lambda_usage(module, result["load"]), "lambda_transcode": cascade}
+    return lambda_usage(module, result["load"]), cascade
 
 
-def not_costed_reason(result: dict) -> str | None:
+def not_costed_reason(result: ArchResult) -> str | None:
     """Why one architecture's result gives the cost model no honest input, or None when it does."""
     load = result.get("load") or {}
     if result.get("status") != "ok":
@@ -71,7 +77,7 @@ def not_costed_reason(result: dict) -> str | None:
     return None
 
 
-def measured(result: dict) -> cost.Measured | None:
+def measured(result: ArchResult) -> cost.Measured | None:
     """The cost model's inputs for one architecture's result, or None when it was not measured."""
     if not_costed_reason(result):
         return None
@@ -86,13 +92,15 @@ def measured(result: dict) -> cost.Measured | None:
         units=len(result.get("components") or []) or {"monolith": 1, "soa": 3}.get(result["arch"], 5),
         avg_response_bytes=total.get("avg_bytes") or 0.0, lambda_invocations_per_request=lam.get("invocations"),
         lambda_gb_s_per_request=lam.get("gb_s"), lambda_init_gb_s_per_request=lam.get("init_gb_s"),
+        lambda_init_gb_s_per_cold_start=lam.get("init_gb_s_per_cold_start"),
+        measured_cold_start_share=lam.get("cold_start_share"),
         transcode_s_per_video_s=(upload["ack_to_ready_s"] / upload["clip_seconds"]
                                  if upload.get("status") == "ready" else None),
         lambda_transcode_gb_s_per_video_s=((cascade["gb_s"] + cascade["init_gb_s"]) / upload["clip_seconds"]
                                            if cascade.get("gb_s") is not None and upload.get("clip_seconds") else None))
 
 
-def write(out: Path, results: dict[str, dict]) -> dict:
+def write(out: Path, results: Mapping[str, ArchResult]) -> dict:
     """Write cost/curves.csv, crossovers.csv, transcode.csv and inputs.json; returns a summary for the report."""
     folder = out / "cost"
     folder.mkdir(parents=True, exist_ok=True)
@@ -110,6 +118,10 @@ def write(out: Path, results: dict[str, dict]) -> dict:
     at = {m.arch: {k: round(v, 2) for k, v in cost.monthly_cost(m, 1e7, prices).items()} for m in inputs}
     summary = {"inputs": [vars(m) for m in inputs], "crossovers": crossings, "transcode_per_minute": media,
                "at_10M_requests": at, "region": prices["region"], "prices_note": prices["_note"],
+               "cold_start_share": {"parameter": cost.cold_start_share(cost.Measured("serverless", None), prices,
+                                                                        cost.Options()),
+                                    "measured": {m.arch: m.measured_cold_start_share for m in inputs
+                                                 if m.measured_cold_start_share is not None}},
                "not_costed": sorted(set(results) - {m.arch for m in inputs}),
                "not_costed_reasons": {arch: why for arch, r in sorted(results.items())
                                       if (why := not_costed_reason(r))}}

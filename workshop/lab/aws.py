@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-import requests
 from botocore.config import Config
 
 from localaws import read_invocations
@@ -131,18 +130,6 @@ def report_lines(aws: LabAws, function: str) -> list[str]:
             if e["message"].startswith("REPORT")]
 
 
-def wait_http(url: str, timeout_s: float = 30) -> None:
-    """Wait until `url` answers at all (any status)."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            requests.get(url, timeout=2)
-            return
-        except requests.RequestException:
-            time.sleep(0.1)
-    raise TimeoutError(url)
-
-
 def deploy_function(aws: LabAws, name: str, module: str, memory_mb: int = 128, timeout_s: int = 10,
                     env: dict[str, str] | None = None, statements: list[dict[str, Any]] | None = None,
                     publish: bool = False, extra: dict[str, bytes] | None = None) -> str:
@@ -166,7 +153,7 @@ def timed_invoke(aws: LabAws, name: str, payload: dict[str, Any] | None = None) 
     body = json.loads(resp["Payload"].read() or b"null")
     ms = (time.perf_counter() - start) * 1000
     request_id = resp["ResponseMetadata"]["RequestId"]
-    record = next((r for r in reversed(aws.invocations()) if r["request_id"] == request_id), {})
+    record: dict[str, Any] = next((r for r in reversed(aws.invocations()) if r["request_id"] == request_id), {})
     return {"answer": body, "latency_ms": round(ms, 2), "error": resp.get("FunctionError"),
             "init_ms": record.get("init_ms"), "duration_ms": record.get("duration_ms"),
             "billed_ms": record.get("billed_ms"), "billed_init_ms": record.get("billed_init_ms"),

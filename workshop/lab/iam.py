@@ -10,10 +10,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from workshop.lab.aws import LabAws
+
+class LabAws(Protocol):
+    """What these helpers need of a lab's local AWS (`workshop.lab.aws.LabAws`): boto3 clients."""
+
+    def client(self, service: str) -> Any:
+        """A boto3 client for `service` on the lab's local AWS."""
 
 CREDENTIALS = {"region_name": "us-east-1", "aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 REGION, ACCOUNT = "us-east-1", "123456789012"  # the local AWS's region and moto's account id

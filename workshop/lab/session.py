@@ -16,8 +16,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from tqdm import tqdm
+
 from videocatalog import config
-from workshop import archs
+from workshop import archs, settings
 from workshop.lab.probe import percentiles, show, time_calls, time_calls_for, watch_cascade, watch_health  # noqa: F401  (re-exported: notebooks call them as lab.*)
 from workshop.measure.client import CatalogClient
 from workshop.runtime import procs
@@ -32,7 +34,7 @@ def quick() -> bool:
 
 
 def _quick_mode() -> bool:  # also reachable where a parameter named `quick` hides the function
-    return os.environ.get("WORKSHOP_QUICK", "").strip().lower() in ("1", "true", "yes", "on")
+    return settings.quick()
 
 
 def choose(quick_value: Any, full_value: Any) -> Any:
@@ -220,11 +222,24 @@ def bench(out: Path, archs_: list[str] | None = None, backend: str | None = "pro
     pid = procs.start("lab-bench", "bench", argv, cwd=str(procs.PROJECT_ROOT))
     remember("lab-bench", _Bench())
     deadline = time.monotonic() + timeout_s
+    # A progress line (elapsed time and the bench's latest line) so a minutes-long cell is never silent.
+    bar = tqdm(desc="workshop bench", unit="s", bar_format="{desc}: {elapsed} {postfix}", file=sys.stderr)
     try:
         while procs.alive(pid):
             if time.monotonic() > deadline:
                 raise TimeoutError(f"the bench took longer than {timeout_s:.0f} s; see {log}")
             time.sleep(1)
+            bar.set_postfix_str(_last_line(log)[:80], refresh=False)
+            bar.update(1)
     finally:
+        bar.close()
         _Bench().down()
     return log.read_text(errors="replace")
+
+
+def _last_line(log: Path) -> str:
+    try:
+        lines = log.read_text(errors="replace").strip().splitlines()
+    except OSError:
+        return ""
+    return lines[-1] if lines else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import time
 from pathlib import Path
 from typing import Any
@@ -60,7 +61,7 @@ class CatalogClient:
         """POST /videos/{id}/views."""
         self._call("POST", f"/videos/{video_id}/views")
 
-    def trending(self) -> list[dict[str, Any]]:
+    def trending(self) -> builtins.list[dict[str, Any]]:
         """GET /trending items."""
         return self._call("GET", "/trending").json()["items"]
 

@@ -14,10 +14,10 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from workshop.measure import sampler
+from workshop.measure import distributed, loadcheck, sampler
 from workshop.runtime import procs
 
-LOCUSTFILE = procs.PROJECT_ROOT / "loadtests" / "locustfile.py"
+LOCUSTFILE = loadcheck.LOCUSTFILE
 PREFIX = "locust"
 
 
@@ -33,6 +33,7 @@ class LoadParams:
     arrival_rate: float = 20.0
     tags: str | None = None
     processes: int | None = None  # Locust worker processes (-1: one per core); None: a single process
+    workers: int | None = None  # Locust distributed: a master and this many worker processes (see distributed.py)
     seed: int = 42
 
     def as_dict(self) -> dict:
@@ -40,7 +41,7 @@ class LoadParams:
         return asdict(self)
 
 
-def locust_argv(base_url: str, folder: Path, params: LoadParams) -> list[str]:
+def locust_argv(base_url: str, folder: Path, params: LoadParams, master_port: int | None = None) -> list[str]:
     """The Locust command line of a headless run writing CSVs into `folder`."""
     argv = [procs.PYTHON, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--host", base_url,
             "-u", str(params.users), "-r", str(params.spawn_rate), "-t", f"{params.duration_s}s",
@@ -49,8 +50,11 @@ def locust_argv(base_url: str, folder: Path, params: LoadParams) -> list[str]:
             "--workshop-seed", str(params.seed), "--loglevel", "WARNING", "--exit-code-on-error", "0"]
     if params.tags:
         argv += ["--tags", *params.tags.split(",")]
-    if params.processes:  # the master listens for its workers on loopback only (Locust's default is every interface)
+    # The master listens for its workers on loopback only (Locust's default is every interface); --workers wins.
+    if params.processes and not params.workers:
         argv += ["--processes", str(params.processes), "--master-bind-host", "127.0.0.1"]
+    if params.workers and master_port:
+        argv += distributed.master_args(params.workers, master_port)
     return argv
 
 
@@ -58,12 +62,21 @@ class LocustProcess:
     """A running Locust subprocess; stop() ends it early with SIGINT, which makes Locust flush its CSVs."""
 
     def __init__(self, base_url: str, folder: Path, params: LoadParams):
+        # Before anything starts: options that leave Locust no task would measure nothing.
+        loadcheck.check(params.shape, params.tags)
         folder.mkdir(parents=True, exist_ok=True)
         self.folder, self.params = folder, params
         self.log = (folder / "locust.log").open("ab")
-        self.proc = subprocess.Popen(locust_argv(base_url, folder, params), cwd=folder, stdout=self.log,
+        port = procs.free_port() if params.workers else None
+        self.proc = subprocess.Popen(locust_argv(base_url, folder, params, port), cwd=folder, stdout=self.log,
                                      stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+        self.workers = distributed.Workers(params.workers, LOCUSTFILE, port, folder, self.log) \
+            if params.workers and port else None
         self.started = time.time()
+
+    def pids(self) -> dict[str, int]:
+        """The Locust processes to sample: the master (or the only process) and any local workers."""
+        return {"locust": self.proc.pid, **(self.workers.pids() if self.workers else {})}
 
     def wait(self, extra_s: float = 30) -> int:
         """Wait for the run to end by itself (its run time plus `extra_s`), then stop it."""
@@ -82,6 +95,8 @@ class LocustProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        if self.workers:
+            self.workers.stop()
         self.log.close()  # closing twice is harmless: stop() also ends runs that wait() already saw end
         return self.proc.returncode
 
@@ -97,9 +112,13 @@ def safe_pids(module, arch: str) -> Callable[[], dict[str, int]]:
 
 
 def run_load(base_url: str, folder: Path, params: LoadParams, sut_pids: Callable[[], dict[str, int]]) -> dict:
-    """One blocking Locust run with resource sampling; returns the summary (also in summary.json)."""
+    """One blocking Locust run with resource sampling; returns the summary (also in summary.json).
+
+    Raises loadcheck.LoadRunError, with no summary, when the options leave no task or locust.log shows
+    tasks that failed to run (the CSVs and the log stay in `folder` to look at).
+    """
     locust = LocustProcess(base_url, folder, params)
-    groups = lambda: {"sut": sut_pids(), "locust": {"locust": locust.proc.pid}}  # noqa: E731
+    groups = lambda: {"sut": sut_pids(), "locust": locust.pids()}  # noqa: E731
     with sampler.Sampler(groups) as samples:
         try:
             code = locust.wait()
@@ -107,6 +126,10 @@ def run_load(base_url: str, folder: Path, params: LoadParams, sut_pids: Callable
             locust.stop()
     finished = time.time()
     samples.write(folder / "resources.csv")
+    broken = loadcheck.task_errors(folder)
+    if broken:
+        raise loadcheck.LoadRunError(f"Locust's tasks failed during the run, so its figures measure nothing "
+                                     f"meant (see {folder / 'locust.log'}): " + " | ".join(broken))
     out = summary(folder)
     out.update(started=locust.started, finished=finished, exit_code=code,
                resources=sampler.summarize(samples.rows), sut_cpu_seconds=sut_cpu_seconds(samples.rows))

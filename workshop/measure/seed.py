@@ -35,7 +35,7 @@ def upload_clip(base_url: str, timeout_s: float = 120) -> dict:
     client = CatalogClient(base_url, token=auth.make_token(subject="seed"))
     video = client.create("Seed clip", "one uploaded clip per architecture", ["seed"])
     with tempfile.TemporaryDirectory() as tmp:
-        clip = make_clip(f"{tmp}/seed.mp4", CLIP["width"], CLIP["height"], CLIP["seconds"])
+        clip = make_clip(f"{tmp}/seed.mp4", int(CLIP["width"]), int(CLIP["height"]), CLIP["seconds"])
         size = clip.stat().st_size
         start = time.monotonic()
         client.upload(video, clip)

@@ -11,7 +11,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-STYLE = {"x86, INIT billed": "-", "x86, INIT not billed": "--"}  # arm64 and free tier: in curves.csv
+STYLE = {"x86, INIT billed": "-", "x86, INIT not billed": "--",  # arm64 and free tier: in curves.csv
+         "x86, INIT billed, measured cold-start share": ":"}  # the run's own share, beside the parameter
 
 
 def cost_chart(out: Path, dest: Path) -> Path | None:
@@ -31,10 +32,12 @@ def cost_chart(out: Path, dest: Path) -> Path | None:
                 continue  # INIT billing changes only the serverless line
             pts = [(float(r["requests_per_month"]), float(r["usd"])) for r in rows
                    if r["variant"] == variant and r["arch"] == arch]
+            if not pts:  # a results folder written before this variant existed
+                continue
             line, = ax.plot(*zip(*pts, strict=True), linestyle=style, color=colors.get(arch),
                             label=f"{arch} ({variant})" if arch == "serverless" else arch,
                             linewidth=1.6 if style == "-" else 1.0)
-            colors.setdefault(arch, line.get_color())
+            colors.setdefault(arch, str(line.get_color()))
     inputs = out / "cost" / "inputs.json"
     for cross in json.loads(inputs.read_text()).get("crossovers", []) if inputs.exists() else []:
         ax.scatter([cross["requests_per_month"]], [cross["usd"]], color="black", s=18, zorder=5)

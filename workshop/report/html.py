@@ -7,7 +7,17 @@ import html
 import json
 from pathlib import Path
 
-from workshop.report.text import COORDINATED_OMISSION, ERRORS, NOISE, error_rows, open_loop_rows, summary_rows, warnings
+from workshop.measure.lambda_peak import peak_rows
+from workshop.report.text import (
+    COORDINATED_OMISSION,
+    ERRORS,
+    LAMBDA_PEAK,
+    NOISE,
+    error_rows,
+    open_loop_rows,
+    summary_rows,
+    warnings,
+)
 
 CSS = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}table{border-collapse:collapse;"
        "margin:.5em 0}td,th{border:1px solid #ccc;padding:3px 8px;font-size:13px;text-align:right}"
@@ -64,6 +74,26 @@ def seed_rows(bench: dict) -> list[dict]:
     return rows
 
 
+def _tuning(out: Path) -> str:
+    """Power-tuning charts that `workshop tune ... --out RESULTS/tune` left in the results folder."""
+    pngs = sorted((out / "tune").glob("tune-*.png")) if (out / "tune").is_dir() else []
+    if not pngs:
+        return ""
+    return "<h3>Power tuning (workshop tune)</h3>" + "".join(
+        image(out, {"file": f"tune/{p.name}", "title": f"{p.stem[5:]}: duration and cost per invocation"})
+        for p in pngs)
+
+
+def _cold_share(cost: dict) -> str:
+    """The cold-start share INIT is priced at, beside the share this run measured."""
+    share = cost.get("cold_start_share") or {}
+    if "parameter" not in share:
+        return ""
+    measured = ", ".join(f"{a} {v:.1%}" for a, v in (share.get("measured") or {}).items()) or "none"
+    return (f"Lambda INIT is priced at a cold-start share of {share['parameter']:.1%} of invocations (AWS: "
+            f"cold starts typically occur in under 1%); measured in this run, from cold: {measured}.")
+
+
 def coldstart_rows(bench: dict) -> list[dict]:
     """Per architecture: how a new unit was started and its start times."""
     rows = []
@@ -103,13 +133,16 @@ def build(out: Path) -> Path:
              f"<p>Not measured: {html.escape(json.dumps(skipped)) if skipped else 'none'}.</p>",
              "<h3>Errors by kind</h3>", f"<p>{html.escape(ERRORS)}</p>",
              table(error_rows(out, list(bench.get("archs", {})))),
+             "<h3>Lambda concurrency (serverless)</h3>", f"<p>{html.escape(LAMBDA_PEAK)}</p>", table(peak_rows(bench)),
              "<h2>Latency and throughput</h2>", by_kind("latency", "throughput", "resources"),
              "<h2>Is the harness the limit?</h2>",
              _harness(sat), by_kind("saturation"),
              "<h2>Rollback of a bad release under load</h2>", table(timings), by_kind("rollback"),
              "<h3>Blast radius (requests per endpoint while the bad release was live)</h3>", table(blast),
              "<h2>Cold start</h2>", table(coldstart_rows(bench)), by_kind("coldstart", "lambda_study"),
+             _tuning(out),
              "<h2>Cost</h2>", f"<p>{html.escape(cost.get('prices_note', ''))}</p>",
+             f"<p>{html.escape(_cold_share(cost))}</p>",
              "<h3>Monthly cost at 10 million requests a month (USD, x86, INIT billed, no free tier)</h3>",
              table([{"arch": a, **v} for a, v in (cost.get("at_10M_requests") or {}).items()]),
              "<h3>Crossovers (x86, INIT billed)</h3>", table(cost.get("crossovers") or []),
@@ -134,7 +167,8 @@ def _not_costed(cost: dict) -> str:
 def _harness(sat: dict | None) -> str:
     if not sat:
         return "<p>(no saturation test: the monolith was not measured)</p>"
-    rows = [{"tool": "Locust", **{k: sat["locust"].get(k) for k in ("rps", "p50_ms", "p99_ms", "peak_rps")}}]
+    tool = f"Locust ({sat['workers']} workers)" if sat.get("workers") else "Locust"
+    rows = [{"tool": tool, **{k: sat["locust"].get(k) for k in ("rps", "p50_ms", "p99_ms", "peak_rps")}}]
     if sat.get("wrk"):
         rows.append({"tool": "wrk", **{k: sat["wrk"].get(k) for k in ("rps", "p50_ms", "p99_ms")}})
     else:

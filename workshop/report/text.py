@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
+
+from workshop.records import BenchRecord
 
 COORDINATED_OMISSION = (
     "Closed-loop load (a fixed number of users, each waiting for its answer before the next request) hides "
@@ -15,8 +18,16 @@ COORDINATED_OMISSION = (
 
 ERRORS = ("Every failed request of the steady and open-loop loads, by kind, from Locust's failure log. A 429 from "
           "serverless is a Lambda throttle: the local account runs at most WORKSHOP_LAMBDA_CONCURRENCY environments "
-          "(default 10, a new AWS account's limit), and functions without a reservation share that limit minus what "
-          "the others reserve (the render function reserves 3), so a burst of cold starts can exceed it.")
+          "(default 10, a new AWS account's reduced quota), and functions without a reservation share that limit minus "
+          "what the others reserve (the render function reserves 3), so a burst of cold starts can exceed it. The "
+          "table below says how many environments each run needed at its peak.")
+
+LAMBDA_PEAK = ("Environments the load needed at once, at its peak second (as AWS's ConcurrentExecutions metric, "
+               "Maximum, shows them), against the local account's limit and what reservations leave of it for the "
+               "API's functions. Concurrency is requests per second times seconds per request: on this laptop every "
+               "environment is a process on the same cores, so a slower emulator needs more of them for the same "
+               "load. A peak at the unreserved limit with throttles means the limit, not the code, shaped the run; "
+               "raise WORKSHOP_LAMBDA_CONCURRENCY only as far as the machine can run that many processes.")
 
 NOISE = ("Machines here are shared and noisy: compare architectures within this one run and quote the ratios; "
          "absolute numbers hold only for the machine that made them (see the metadata).")
@@ -26,7 +37,7 @@ def _ratio(value, base) -> str:
     return f"{value / base:.2f}x" if value and base else "-"
 
 
-def summary_rows(bench: dict) -> list[dict]:
+def summary_rows(bench: BenchRecord) -> list[dict]:
     """One row per measured architecture: rps, p50, p95, p99, error rate and ratios to the monolith."""
     results = bench.get("archs", {})
     base = ((results.get("monolith") or {}).get("load") or {}).get("total") or {}
@@ -58,7 +69,7 @@ def open_loop_rows(bench: dict) -> list[dict]:
     return rows
 
 
-def warnings(bench: dict) -> list[str]:
+def warnings(bench: BenchRecord) -> list[str]:
     """Locust-bottleneck and skip/failure warnings of a bench."""
     out = [f"{arch} skipped: {why}" for arch, why in (bench.get("skipped") or {}).items()]
     for arch, res in bench.get("archs", {}).items():
@@ -66,17 +77,19 @@ def warnings(bench: dict) -> list[str]:
             out.append(f"{arch}: {res.get('status')} at {res.get('stage')}: {res.get('reason', '')}")
         if res.get("down_error"):
             out.append(f"{arch}: bringing it down failed ({res['down_error']}): check `workshop status`")
-        for step in ("load", "saturation"):
-            resources = (res.get(step) or {}).get("resources") or {}
+        for step, part in (("load", res.get("load")), ("saturation", res.get("saturation"))):
+            resources = (part or {}).get("resources") or {}
             if resources.get("locust_was_limit"):
                 out.append(f"{arch} ({step}): a Locust process ran {resources['locust_busiest_process_cpu_median']}% "
                            f"and waited for a CPU {resources.get('locust_busiest_process_wait_median', 0)}% of "
                            "the time (medians): Locust, not the system, may have been the limit. Use --processes "
                            "or a less busy machine.")
-    sat = (bench.get("archs", {}).get("monolith") or {}).get("saturation") or {}
+    monolith = bench.get("archs", {}).get("monolith")
+    sat: dict[str, Any] = (monolith.get("saturation") or {}) if monolith else {}
     if sat.get("wrk") and sat["locust"]["rps"] < 0.8 * sat["wrk"]["rps"]:
-        res = sat.get("resources") or {}
-        demand = res.get("locust_busiest_process_demand_median", res.get("locust_busiest_process_cpu_median", 0))
+        sat_resources = sat.get("resources") or {}
+        demand = sat_resources.get("locust_busiest_process_demand_median",
+                                   sat_resources.get("locust_busiest_process_cpu_median", 0))
         if demand > 90:
             why = (f"Locust wanted {demand}% of a core (running + waiting for a CPU): it was the limit of the "
                    "saturation test; use --processes, or a machine with a free core for the load generator")

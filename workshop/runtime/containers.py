@@ -6,7 +6,6 @@ The engine comes from scripts/docker-engine.sh. Every container gets the label `
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 from dataclasses import dataclass
@@ -19,6 +18,8 @@ import docker
 import requests
 from docker.errors import APIError, BuildError, DockerException, ImageNotFound, NotFound
 
+from workshop import settings
+from workshop.runtime import procs
 from workshop.runtime.images import build_wheelhouse, core_wheel, default_cache_dir, make_context, stage_names
 
 __all__ = ["ImageInfo", "build_image", "build_wheelhouse", "core_wheel", "default_base_image",
@@ -52,8 +53,8 @@ def engine_available(timeout: float = 2.0) -> bool:
 
 def default_base_image() -> str:
     """Base image: env WORKSHOP_BASE_IMAGE, else the local base if present, else python:3.11-slim."""
-    if os.environ.get("WORKSHOP_BASE_IMAGE"):
-        return os.environ["WORKSHOP_BASE_IMAGE"]
+    if settings.base_image():
+        return str(settings.base_image())
     try:
         client(5).images.get(LOCAL_BASE_IMAGE)
         return LOCAL_BASE_IMAGE
@@ -131,20 +132,18 @@ def wait_healthy(url: str, timeout: float = 30.0, container: Any = None) -> floa
     if urlparse(url).hostname not in LOOPBACK:
         raise ValueError(f"health URL must be on 127.0.0.1, got {url}")
     origin = _started_at(container) if container is not None else time.time()
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url, timeout=1.0).status_code == 200:
-                return time.time() - origin
-        except requests.RequestException:
-            pass
-        if container is not None:
-            container.reload()
-            if container.status in ("exited", "dead"):
-                logs = container.logs(tail=30).decode(errors="replace")
-                raise RuntimeError(f"container {container.name} exited before healthy:\n{logs}")
-        time.sleep(0.05)
-    raise TimeoutError(f"{url} not healthy within {timeout} s")
+
+    def exited() -> str | None:
+        if container is None:
+            return None
+        container.reload()
+        if container.status not in ("exited", "dead"):
+            return None
+        logs = container.logs(tail=30).decode(errors="replace")
+        return f"container {container.name} exited before healthy:\n{logs}"
+
+    procs.wait_healthy(url, timeout, poll_s=0.05, gone=exited)
+    return time.time() - origin
 
 
 def prune_images() -> int:

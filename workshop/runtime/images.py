@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import importlib.metadata
-import os
 import platform
 import re
 import shutil
@@ -21,6 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import videocatalog
+from workshop import settings
 
 # The local base image is Debian bookworm: CPython 3.11 and glibc 2.36.
 TARGET_PYTHON = "3.11"
@@ -31,7 +31,7 @@ _ZIP_DATE = (2020, 1, 1, 0, 0, 0)  # fixed, so an unchanged core wheel keeps Doc
 
 def default_cache_dir() -> Path:
     """Folder for wheelhouses and core wheels (env WORKSHOP_CACHE_DIR, default ~/.cache/workshop)."""
-    return Path(os.environ.get("WORKSHOP_CACHE_DIR", Path.home() / ".cache" / "workshop"))
+    return settings.cache_dir()
 
 
 def _host_matches_target() -> bool:

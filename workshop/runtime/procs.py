@@ -9,11 +9,13 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import requests
 
 from videocatalog import config
+from workshop.records import ArchRecord
 
 PYTHON = sys.executable
 PROJECT_ROOT = Path(__file__).resolve().parents[2]  # the checkout
@@ -152,16 +154,20 @@ def stop_all(arch: str) -> None:
 
 
 def wait_healthy(url: str, timeout_s: float = 60, pid: int | None = None, start: float | None = None,
-                 poll_s: float = 0.1) -> float:
+                 poll_s: float = 0.1, gone: Callable[[], str | None] | None = None) -> float:
     """Poll `url` until it answers 200; returns the seconds since `start` (monotonic; default: now).
 
-    Fails fast if `pid` dies first.
+    Every health wait of the harness is this one. It fails fast if `pid` dies first, or when `gone()`
+    returns a reason (a container that exited, say).
     """
     start_t = time.monotonic() if start is None else start
     with requests.Session() as http:
         while time.monotonic() - start_t < timeout_s:
             if pid is not None and not alive(pid):
                 raise RuntimeError(f"process {pid} exited before {url} answered 200")
+            reason = gone() if gone is not None else None
+            if reason:
+                raise RuntimeError(reason)
             try:
                 if http.get(url, timeout=2).status_code == 200:
                     return time.monotonic() - start_t
@@ -171,7 +177,7 @@ def wait_healthy(url: str, timeout_s: float = 60, pid: int | None = None, start:
     raise TimeoutError(f"{url} did not answer 200 within {timeout_s:.0f}s")
 
 
-def save_arch(arch: str, info: dict) -> None:
+def save_arch(arch: str, info: ArchRecord) -> None:
     """Record what `workshop status` shows for a running architecture."""
     (run_dir(arch) / "arch.json").write_text(json.dumps(info))
 
@@ -180,7 +186,7 @@ class AlreadyUp(SystemExit):
     """Refusal to start an architecture that is running already (and must keep running)."""
 
 
-def load_arch(arch: str) -> dict | None:
+def load_arch(arch: str) -> ArchRecord | None:
     """What was recorded by save_arch, if the architecture is up."""
     path = run_dir(arch) / "arch.json"
     return json.loads(path.read_text()) if path.exists() else None

@@ -12,8 +12,8 @@ import json
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from types import ModuleType
 
+from workshop.archs import Architecture
 from workshop.measure import loadrun, sampler
 from workshop.scenarios import history
 from workshop.scenarios.monitor import Monitor, percentile
@@ -63,16 +63,16 @@ def _recovered_at(samples: list[tuple[float, int, float]], threshold_ms: float, 
     return None
 
 
-def run(module: ModuleType, base_url: str, video_id: str, folder: Path, params: RollbackParams) -> dict:
+def run(module: Architecture, base_url: str, video_id: str, folder: Path, params: RollbackParams) -> dict:
     """Deploy a bad release, detect it, roll it back; writes monitor.csv, Locust CSVs and rollback.json."""
     folder.mkdir(parents=True, exist_ok=True)
-    component = getattr(module, "ROLLBACK_COMPONENT", None)
+    component = module.ROLLBACK_COMPONENT
     budget = params.baseline_s + params.detect_timeout_s + params.recover_timeout_s + params.tail_s + 120
     load_params = loadrun.LoadParams(**{**asdict(params.load), "duration_s": int(budget)})  # stopped when done
     load = loadrun.LocustProcess(base_url, folder, load_params)
     ev: dict[str, float | None] = {"start": time.time()}
-    sut = loadrun.safe_pids(module, getattr(module, "NAME", ""))
-    groups = lambda: {"sut": sut(), "locust": {"locust": load.proc.pid}}  # noqa: E731
+    sut = loadrun.safe_pids(module, module.NAME)
+    groups = lambda: {"sut": sut(), "locust": load.pids()}  # noqa: E731
     try:
         with Monitor(f"{base_url}/videos/{video_id}", params.poll_s) as mon, sampler.Sampler(groups) as res:
             time.sleep(params.baseline_s)
@@ -80,16 +80,16 @@ def run(module: ModuleType, base_url: str, video_id: str, folder: Path, params: 
             threshold = max(params.latency_threshold_ms, 3 * percentile(base, 99))
             ev["deploy"] = time.time()
             module.deploy(component, "v2-bad", {"WORKSHOP_FAULT": params.fault})
-            ev["deployed"] = time.time()
-            ev["detected"] = _wait(lambda: bad(mon.since(ev["deployed"]), threshold, params),
+            ev["deployed"] = deployed = time.time()
+            ev["detected"] = _wait(lambda: bad(mon.since(deployed), threshold, params),
                                    params.detect_timeout_s, params.poll_s)
             ev["rollback"] = time.time()
             module.deploy(component, "v1", {})
-            ev["rolled_back"] = time.time()
-            ev["recovered"] = _wait(lambda: _recovered_at(mon.since(ev["rolled_back"]), threshold) is not None,
+            ev["rolled_back"] = rolled_back = time.time()
+            ev["recovered"] = _wait(lambda: _recovered_at(mon.since(rolled_back), threshold) is not None,
                                     params.recover_timeout_s, params.poll_s)
             if ev["recovered"]:
-                ev["recovered"] = _recovered_at(mon.since(ev["rolled_back"]), threshold)
+                ev["recovered"] = _recovered_at(mon.since(rolled_back), threshold)
             time.sleep(params.tail_s)
             ev["end"] = time.time()
     finally:

@@ -14,12 +14,13 @@ from workshop.archs.microservices import run as ms_run
 from workshop.archs.microservices import spec as ms_spec
 from workshop.archs.microservices.run import ARCH
 from workshop.archs.microservices.spec import Service
+from workshop.records import ArchRecord
 from workshop.runtime import procs
 
 NAME = ARCH
 COMPONENTS = ("gateway", "catalog", "upload", "transcode", "analytics")
 ROLLBACK_COMPONENT = "catalog"
-def _answers(info: dict) -> bool:
+def _answers(info: ArchRecord) -> bool:
     import requests
 
     alive = all(procs.alive(r["pid"]) for r in ms_run.instances().values())
@@ -29,26 +30,26 @@ def _answers(info: dict) -> bool:
         return False
 
 
-def _info() -> dict:
+def _info() -> ArchRecord:
     info = procs.load_arch(ARCH)
     if info is None:
         raise SystemExit("microservices is not up; run `workshop up microservices` first")
     return info
 
 
-def _services(info: dict) -> dict[str, Service]:
+def _services(info: ArchRecord) -> dict[str, Service]:
     return ms_spec.load(info["variables"])[0]
 
 
-def _next_instance(info: dict, service: str) -> str:
+def _next_instance(info: ArchRecord, service: str) -> str:
     counters = info.setdefault("counters", {})
     counters[service] = counters.get(service, 0) + 1
     return f"{service}-{counters[service]}"
 
 
-def _start(info: dict, service: Service, release: str, env: dict[str, str]) -> dict:
+def _start(info: ArchRecord, service: Service, release: str, env: dict[str, str]) -> dict:
     runner = ms_run.backend(info["backend"])
-    if info["backend"] == "docker" and f"{service.name}:{release}" not in info["images"]:
+    if isinstance(runner, ms_run.DockerBackend) and f"{service.name}:{release}" not in info["images"]:
         info["images"][f"{service.name}:{release}"] = runner.build(service, release)
     name = _next_instance(info, service.name)
     procs.save_arch(ARCH, info)  # the counter, before anything can fail
@@ -61,7 +62,7 @@ def _of(service: str) -> dict[str, dict]:
     return {n: r for n, r in ms_run.instances().items() if r["service"] == service}
 
 
-def _stop(info: dict, instance: str, record: dict, services: dict[str, Service]) -> None:
+def _stop(info: ArchRecord, instance: str, record: dict, services: dict[str, Service]) -> None:
     grace = services[record["service"]].stop_grace_s if record["service"] in services else 10
     ms_run.backend(record["backend"]).stop(instance, record, grace)
 
@@ -87,7 +88,7 @@ def up(backend: str | None = None, release: str = "v1") -> str:
     variables.update(ms_localaws.start(ms_localaws.port()))
     services = ms_spec.load(variables)[0]
     gateway = services[settings["gateway"]]  # the ports chosen above
-    info = {"url": f"http://127.0.0.1:{gateway.port}", "release": release, "backend": backend,
+    info: ArchRecord = {"url": f"http://127.0.0.1:{gateway.port}", "release": release, "backend": backend,
             "variables": variables, "components": {}, "env": {}, "images": {}, "counters": {}}
     procs.save_arch(ARCH, info)
     for service in _services(info).values():
@@ -179,3 +180,18 @@ def new_capacity(service: str = "catalog") -> float:
         return float(ms_run.instances()[added]["healthy_s"])
     finally:
         scale(service, len(before))
+
+
+def lambda_invocations() -> list[dict]:
+    """No function is billed per invocation here."""
+    return []
+
+
+def lambda_concurrency(since: float, until: float) -> None:
+    """No function environments here."""
+    return None
+
+
+def coldstart_study(quick: bool = False) -> None:
+    """No study beyond new_capacity() for this architecture."""
+    return None

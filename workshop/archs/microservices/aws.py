@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import time
 from typing import Any
 
+from workshop import settings
 from workshop.archs.microservices import spec as ms_spec
 from workshop.archs.microservices.run import ARCH
 from workshop.runtime import procs
@@ -15,7 +15,7 @@ DEFAULT_PORT = 4567  # the serverless architecture's local AWS runs on a port of
 
 def port() -> int:
     """WORKSHOP_MS_LOCALAWS_PORT (default 4567), or a free port when that one is taken."""
-    return procs.choose_port(int(os.environ.get("WORKSHOP_MS_LOCALAWS_PORT", DEFAULT_PORT)))
+    return procs.choose_port(settings.port("ms_localaws", DEFAULT_PORT))
 
 
 def sqs_client(port: int) -> Any:

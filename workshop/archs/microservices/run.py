@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from videocatalog import config
+from workshop import settings
 from workshop.archs.microservices.spec import Service
 from workshop.runtime import procs
 
 ARCH = "microservices"
-HEALTH_TIMEOUT_S = float(os.environ.get("WORKSHOP_MS_HEALTH_TIMEOUT_S", "90"))
+HEALTH_TIMEOUT_S = settings.ms_health_timeout_s()
 
 
 def state_label() -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,15 +23,15 @@ COMPOSE_FILE = COMPOSE_DIR / "compose.yaml"
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
-def interpolate(value: Any, variables: dict[str, str]) -> Any:
+def interpolate(value: Any, variables: dict[str, str], environ: Mapping[str, str] | None = None) -> Any:
     """`value` with every ${VAR} and ${VAR:-default} replaced, recursively through lists and dicts."""
+    env = os.environ if environ is None else environ
     if isinstance(value, str):
-        return _VAR.sub(lambda m: variables.get(m.group(1)) or os.environ.get(m.group(1)) or (m.group(2) or ""),
-                        value)
+        return _VAR.sub(lambda m: variables.get(m.group(1)) or env.get(m.group(1)) or (m.group(2) or ""), value)
     if isinstance(value, list):
-        return [interpolate(v, variables) for v in value]
+        return [interpolate(v, variables, env) for v in value]
     if isinstance(value, dict):
-        return {k: interpolate(v, variables) for k, v in value.items()}
+        return {k: interpolate(v, variables, env) for k, v in value.items()}
     return value
 
 
@@ -71,6 +72,11 @@ def _duration_s(text: str | None, default: float) -> float:
     return float(match.group(1)) * {"ms": 0.001, "s": 1, "m": 60, None: 1}[match.group(2)]
 
 
+def duration_s(text: str | None, default: float) -> float:
+    """A compose duration ("10s", "1m", "500ms") in seconds; `default` when it is missing or unreadable."""
+    return _duration_s(text, default)
+
+
 def _service(name: str, raw: dict[str, Any]) -> Service:
     env = {k: str(v) for k, v in (raw.get("environment") or {}).items() if v is not None and str(v) != ""}
     volumes = []
@@ -94,9 +100,16 @@ def referenced_environment(path: Path = COMPOSE_FILE) -> dict[str, str]:
     return {name: os.environ[name] for name in sorted(names) if os.environ.get(name)}
 
 
-def load(variables: dict[str, str] | None = None, path: Path = COMPOSE_FILE) -> tuple[dict[str, Service], dict]:
+def read(variables: dict[str, str] | None = None, path: Path = COMPOSE_FILE,
+         environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The compose file as data, interpolated (`environ={}`: from `variables` and the defaults only)."""
+    return interpolate(yaml.safe_load(path.read_text()), variables or {}, environ)
+
+
+def load(variables: dict[str, str] | None = None, path: Path = COMPOSE_FILE,
+         environ: Mapping[str, str] | None = None) -> tuple[dict[str, Service], dict]:
     """The services in start order (dependencies first) and the `x-workshop` settings."""
-    raw = interpolate(yaml.safe_load(path.read_text()), variables or {})
+    raw = read(variables, path, environ)
     services = {name: _service(name, spec) for name, spec in raw["services"].items()}
     return _ordered(services), raw.get("x-workshop") or {}
 

@@ -6,15 +6,13 @@ when it carries a fault (the rollback scenario then moves the alias back to the 
 
 from __future__ import annotations
 
-import os
-import time
 from pathlib import Path
 from typing import Any
 
 import psutil
-import requests
 
-from workshop.archs.serverless.study import lambda_coldstart_study  # noqa: F401  (the harness calls it on this module)
+from workshop import settings
+from workshop.records import ArchRecord
 from workshop.runtime import procs
 
 NAME = "serverless"
@@ -28,7 +26,7 @@ CANARY_WEIGHT = 0.1
 
 def preferred_port() -> int:
     """The local AWS endpoint's usual port on 127.0.0.1 (another free one when taken)."""
-    return int(os.environ.get("WORKSHOP_LOCALAWS_PORT", "4566"))
+    return settings.port("localaws", 4566)
 
 
 def state_dir() -> Path:
@@ -37,23 +35,21 @@ def state_dir() -> Path:
 
 
 def _wait_endpoint(endpoint: str, pid: int, timeout_s: float = 60) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if not procs.alive(pid):
-            raise RuntimeError(f"the local AWS exited; see {procs.run_dir(NAME) / 'localaws.log'}")
-        try:
-            if requests.get(f"{endpoint}/moto-api/data.json", timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise TimeoutError(f"the local AWS at {endpoint} did not answer within {timeout_s:.0f} s")
+    try:
+        procs.wait_healthy(f"{endpoint}/moto-api/data.json", timeout_s, pid=pid, poll_s=0.2)
+    except RuntimeError:
+        raise RuntimeError(f"the local AWS exited; see {procs.run_dir(NAME) / 'localaws.log'}") from None
 
 
 def start_local_aws() -> str:
     """Start the local AWS as a detached process; returns its endpoint."""
+    from workshop.runtime import cleanup
+
+    if not cleanup.running():  # code a crashed earlier run left (no `down`): the new local AWS starts empty
+        cleanup.remove(cleanup.leftovers(state_dir()))
     port = procs.choose_port(preferred_port())
-    argv = [procs.PYTHON, "-m", "serverless.deploy.local_aws", "--port", str(port), "--state-dir", str(state_dir())]
+    argv = [procs.PYTHON, "-m", "workshop.archs.serverless.localaws_server", "--port", str(port),
+            "--state-dir", str(state_dir())]
     pid = procs.start(NAME, "localaws", argv, cwd=str(ROOT), port=port)
     endpoint = f"http://127.0.0.1:{port}"
     _wait_endpoint(endpoint, pid)
@@ -72,16 +68,21 @@ def up(backend: str | None = None, release: str = "v1") -> str:
     url = outputs["base_url"]
     procs.wait_healthy(f"{url}/health", timeout_s=120)
     procs.save_arch(NAME, {"url": url, "endpoint": endpoint, "release": release, "backend": "local-aws",
-                           "api_id": outputs["api_id"], "components": {c: release for c in COMPONENTS}})
+                           "api_id": outputs["api_id"], "page_url": outputs.get("website_url") or "",
+                           "components": {c: release for c in COMPONENTS}})
     return url
 
 
 def down() -> None:
-    """Stop the local AWS (every function environment goes with it)."""
+    """Stop the local AWS (every function environment goes with it), then remove the code it unpacked."""
+    from workshop.runtime import cleanup
+
     procs.stop_all(NAME)
+    if not cleanup.running():  # its functions lived in its memory: nothing uses their unpacked code now
+        cleanup.remove(cleanup.leftovers(state_dir()))
 
 
-def info() -> dict[str, Any]:
+def info() -> ArchRecord:
     """What `up` recorded; fails when serverless is not up."""
     found = procs.load_arch(NAME)
     if found is None:
@@ -118,12 +119,23 @@ def deploy(component: str | None, release: str, env: dict[str, str] | None = Non
     return str(current["url"])
 
 
+def lambda_invocations() -> list[dict[str, Any]]:
+    """Billing records of every function, from the REPORT lines in the local AWS's CloudWatch Logs.
+
+    The same reader as the bench on AWS (`workshop bench --target aws`), so both targets bill alike.
+    """
+    from serverless.deploy.aws import Target
+    from serverless.deploy.reports import billing_records
+
+    return billing_records(Target("local", info()["endpoint"]))
+
+
 def new_capacity() -> float:
     """Seconds from "a new Lambda environment is needed" (a new version of list_videos) to its first 200."""
-    from workshop.archs.serverless.study import _gateway_rows, _lambda
+    from workshop.archs.serverless.study import gateway_rows, lambda_client
 
     current = info()
-    [row] = _gateway_rows(current, _lambda(current["endpoint"]), 1, 0)
+    [row] = gateway_rows(current, state_dir(), lambda_client(current["endpoint"]), 1, 0)
     return float(row["latency_ms"]) / 1000
 
 
@@ -145,3 +157,24 @@ def pids() -> dict[str, int]:
         if handler:
             out[f"{handler.split('.')[2]}-{child.pid}"] = child.pid
     return out
+
+
+def lambda_concurrency(since: float, until: float) -> dict[str, Any]:
+    """The most environments busy at once between two times, the throttles, the limit and reservations."""
+    from localaws import read_concurrency
+
+    return read_concurrency(state_dir(), since, until)
+
+
+def coldstart_study(quick: bool = False) -> Any:
+    """The Lambda cold-start study (study.py) on the running architecture, started and stopped here if down."""
+    from workshop.archs.serverless import study
+
+    started = procs.load_arch(NAME) is None
+    if started:
+        up()
+    try:
+        return study.run_study(info(), state_dir(), quick or settings.quick())
+    finally:
+        if started:
+            down()

@@ -2,7 +2,7 @@
 
 Scenarios: the list function through the gateway (a new version forces a cold start, then warm calls);
 a stdlib-only handler vs one importing boto3, Powertools and pandas; that heavy handler at several
-memory sizes (locally memory does not buy CPU as it does on AWS: the numbers show whether it does);
+memory sizes (memory buys CPU through cgroups when the platform runs as root; each record says so);
 and a burst of concurrent calls on a cold function (scale-out, and throttles past the limit).
 """
 
@@ -12,12 +12,13 @@ import base64
 import io
 import json
 import math
-import os
 import re
 import time
 import uuid
 import zipfile
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -32,7 +33,8 @@ HEAVY = ("import boto3  # noqa\nimport pandas  # noqa: a big dependency tree\n"
 STUDY_ROLE = "arn:aws:iam::123456789012:role/videocatalog-get_health"  # logs only; nothing else is called
 
 
-def _lambda(endpoint: str) -> Any:
+def lambda_client(endpoint: str) -> Any:
+    """A Lambda client for `endpoint` without SDK retries."""
     # No SDK retries: a throttle must show as a throttle, not as a slow call that was retried.
     return boto3.client("lambda", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="testing",
                         aws_secret_access_key="testing", config=Config(retries={"max_attempts": 1}))
@@ -75,10 +77,10 @@ def _study_function(lam: Any, name: str, code: str) -> None:
                         Code={"ZipFile": _zip(code)}, MemorySize=256, Timeout=30)
 
 
-def _gateway_rows(info: dict[str, Any], lam: Any, samples: int, warm: int) -> list[dict[str, Any]]:
+def gateway_rows(info: Mapping[str, Any], state_dir: Path, lam: Any, samples: int, warm: int) -> list[dict[str, Any]]:
+    """GET /videos after each new version of list_videos (cold), then `warm` more; `state_dir` holds the records."""
     from localaws import read_invocations
     from serverless.deploy import release as releases
-    from workshop.archs.serverless import arch
 
     rows, fn = [], "videocatalog-list_videos"
     for i in range(samples):
@@ -88,7 +90,7 @@ def _gateway_rows(info: dict[str, Any], lam: Any, samples: int, warm: int) -> li
             t0 = time.perf_counter()
             requests.get(f"{info['url']}/videos", params={"limit": 20}, timeout=60).raise_for_status()
             latency = (time.perf_counter() - t0) * 1000
-            rec = [r for r in read_invocations(arch.state_dir()) if r["function"] == fn][-1]
+            rec = [r for r in read_invocations(state_dir) if r["function"] == fn][-1]
             init = rec["init_ms"] if rec["init_ms"] is not None else math.nan
             rows.append({"scenario": "list-via-gateway", "kind": "cold" if n == 0 else "warm",
                          "latency_ms": latency, "init_ms": init, "memory_mb": rec["memory_mb"], "sample": i})
@@ -115,34 +117,23 @@ def _burst_rows(lam: Any, name: str, size: int) -> list[dict[str, Any]]:
              "sample": i} for i, (k, lat, init) in enumerate(results)]
 
 
-def lambda_coldstart_study(quick: bool = False):
-    """Run every scenario on the running serverless architecture (started and stopped here if it is down)."""
+def run_study(info: Mapping[str, Any], state_dir: Path, quick: bool = False):
+    """Run every scenario on the running serverless architecture described by `info`; a DataFrame of rows."""
     import pandas as pd
 
-    from workshop.archs.serverless import arch
-
-    started = arch.procs.load_arch(arch.NAME) is None
-    if started:
-        arch.up()
-    try:
-        info = arch.info()
-        lam = _lambda(info["endpoint"])
-        quick = quick or os.environ.get("WORKSHOP_QUICK", "").lower() in ("1", "true", "yes")
-        samples, warm = (2, 3) if quick else (5, 10)
-        rows = _gateway_rows(info, lam, samples, warm)
-        _study_function(lam, "videocatalog-study-light", LIGHT)
-        _study_function(lam, "videocatalog-study-heavy", HEAVY)
-        rows += _direct_rows(lam, "light-imports", "videocatalog-study-light", 256, samples, warm)
-        rows += _direct_rows(lam, "heavy-imports", "videocatalog-study-heavy", 256, samples, warm)
-        for memory in (128, 1024) if quick else (128, 512, 1024, 2048):
-            rows += _direct_rows(lam, f"heavy-{memory}MB", "videocatalog-study-heavy", memory, samples, 1)
-        rows += _burst_rows(lam, "videocatalog-study-light", 12 if quick else 20)
-        for name in ("videocatalog-study-light", "videocatalog-study-heavy"):
-            lam.delete_function(FunctionName=name)
-        return pd.DataFrame(rows, columns=["scenario", "kind", "latency_ms", "init_ms", "memory_mb", "sample"])
-    finally:
-        if started:
-            arch.down()
+    lam = lambda_client(info["endpoint"])
+    samples, warm = (2, 3) if quick else (5, 10)
+    rows = gateway_rows(info, state_dir, lam, samples, warm)
+    _study_function(lam, "videocatalog-study-light", LIGHT)
+    _study_function(lam, "videocatalog-study-heavy", HEAVY)
+    rows += _direct_rows(lam, "light-imports", "videocatalog-study-light", 256, samples, warm)
+    rows += _direct_rows(lam, "heavy-imports", "videocatalog-study-heavy", 256, samples, warm)
+    for memory in (128, 1024) if quick else (128, 512, 1024, 2048):
+        rows += _direct_rows(lam, f"heavy-{memory}MB", "videocatalog-study-heavy", memory, samples, 1)
+    rows += _burst_rows(lam, "videocatalog-study-light", 12 if quick else 20)
+    for name in ("videocatalog-study-light", "videocatalog-study-heavy"):
+        lam.delete_function(FunctionName=name)
+    return pd.DataFrame(rows, columns=["scenario", "kind", "latency_ms", "init_ms", "memory_mb", "sample"])
 
 
 def summary(frame) -> str:
