@@ -31,7 +31,7 @@ def fuzz(arch: str, seconds: int, out_dir: Path) -> dict:
         argv = schemathesis_argv(base_url, arch.partition(":")[0], seconds, out_dir / f"{arch}.xml")
         env = {**os.environ, "SCHEMATHESIS_HOOKS": "schemathesis_hooks",
                "PYTHONPATH": str(ROOT / "tests" / "contract")}
-        proc = subprocess.run(argv, capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL)
+        proc = subprocess.run(argv, capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, cwd=out_dir)
     text = proc.stdout + proc.stderr
     (out_dir / f"{arch}.txt").write_text(text)
     generated = re.search(r"(\d+) generated", text)

@@ -47,8 +47,9 @@ def test_schemathesis_finds_no_failure(api, tmp_path):
     argv = schemathesis_argv(api.base_url, api.arch, budget, tmp_path / "junit.xml")
     env = {**os.environ, "SCHEMATHESIS_HOOKS": "schemathesis_hooks",
            "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")]))}
+    # cwd: schemathesis keeps a cache (.schemathesis/) in its working folder; not in the repo.
     proc = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=budget * 3 + 300,
-                          stdin=subprocess.DEVNULL)
+                          stdin=subprocess.DEVNULL, cwd=tmp_path)
     (tmp_path / "schemathesis.out").write_text(proc.stdout + proc.stderr)
     found = proc.stdout[-12000:] + proc.stderr[-3000:]
     assert proc.returncode == 0, f"schemathesis on {api.arch} found failures:\n{found}"
