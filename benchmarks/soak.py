@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import time
+from collections import Counter
 from pathlib import Path
 
 from isolated import running
@@ -55,7 +56,10 @@ def soak(arch: str, args: argparse.Namespace) -> dict:
         # p99 drift: the fifth right after warm-up against the last fifth of the hold.
         first = load.window(t0 + warmup_s, t0 + 2 * warmup_s)
         final = load.window(t0 + hold_s - warmup_s)
-        return {"capacity_rps": capacity, "rate_rps": rate, "samples": samples,
+        kinds: Counter[str] = Counter()
+        for row in samples:
+            kinds.update(row["error_kinds"])
+        return {"capacity_rps": capacity, "rate_rps": rate, "samples": samples, "error_kinds": dict(kinds),
                 "growth": growth(samples, warmup_s), "errors": sum(s["errors"] for s in samples),
                 "requests": sum(s["requests"] for s in samples),
                 "p99_first_ms": first["p99_ms"], "p99_last_ms": final["p99_ms"]}
@@ -70,6 +74,9 @@ def report(results: dict[str, dict], minutes: float) -> None:
         drift = r["p99_last_ms"] / r["p99_first_ms"] if r["p99_first_ms"] else float("nan")
         print(f"{arch:22} {r['capacity_rps']:10.1f} {r['rate_rps']:7.1f} {r['requests']:8d} {r['errors']:6d} "
               f"{r['p99_first_ms']:9.1f} {r['p99_last_ms']:8.1f} {'x':>3}{drift:6.2f}")
+    for arch, r in results.items():
+        if r["error_kinds"]:
+            print(f"{arch} errors by kind: {r['error_kinds']}")
     print(f"\n{'arch':22} {'component':28} {'RSS MiB':>15} {'growth':>7} {'fds Δ':>6} {'threads Δ':>9}")
     for arch, r in results.items():
         for name, g in sorted(r["growth"].items()):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from statistics import quantiles
 
@@ -24,7 +25,7 @@ class PacedLoad:
 
     def __init__(self, base: str, ids: list[str], rate: float, threads: int) -> None:
         self.base, self.ids, self.rate, self.threads = base, ids, rate, threads
-        self.done: list[tuple[float, float, bool]] = []  # (finished at, latency s, ok)
+        self.done: list[tuple[float, float, str]] = []  # (finished at, latency s, "ok" or what went wrong)
         self._lock, self._next = threading.Lock(), 0
         self._stop = threading.Event()
 
@@ -33,16 +34,18 @@ class PacedLoad:
             n, self._next = self._next, self._next + 1
         return t0 + n / self.rate
 
-    def _one(self, http: requests.Session, rng: random.Random) -> bool:
+    def _one(self, http: requests.Session, rng: random.Random) -> str:
         roll, video = rng.random(), rng.choice(self.ids)
         try:
             if roll < 0.4:
-                return http.get(f"{self.base}/videos", params={"limit": 20}, timeout=30).status_code == 200
-            if roll < 0.8:
-                return http.get(f"{self.base}/videos/{video}", timeout=30).status_code == 200
-            return http.post(f"{self.base}/videos/{video}/views", timeout=30).status_code == 202
-        except requests.RequestException:
-            return False
+                resp, expected = http.get(f"{self.base}/videos", params={"limit": 20}, timeout=30), 200
+            elif roll < 0.8:
+                resp, expected = http.get(f"{self.base}/videos/{video}", timeout=30), 200
+            else:
+                resp, expected = http.post(f"{self.base}/videos/{video}/views", timeout=30), 202
+        except requests.RequestException as exc:
+            return type(exc).__name__
+        return "ok" if resp.status_code == expected else f"HTTP {resp.status_code}"
 
     def _worker(self, n: int, t0: float) -> None:
         rng = random.Random(n)
@@ -52,10 +55,10 @@ class PacedLoad:
                 time.sleep(max(0.0, due - time.monotonic()))
                 if self._stop.is_set():
                     return
-                ok = self._one(http, rng)
+                outcome = self._one(http, rng)
                 finished = time.monotonic()
                 with self._lock:
-                    self.done.append((finished, finished - due, ok))
+                    self.done.append((finished, finished - due, outcome))
 
     def run(self, seconds: float, on_tick: Callable[[], None], tick_s: float) -> None:
         """Hold the rate for `seconds`, calling `on_tick` every `tick_s` seconds meanwhile."""
@@ -74,9 +77,10 @@ class PacedLoad:
         """Latency percentiles and errors of the requests finished in (`since`, `until`] (monotonic)."""
         with self._lock:
             rows = [r for r in self.done if since < r[0] <= until]
-        ok = [lat for _, lat, good in rows if good]
-        return {"requests": len(rows), "errors": len(rows) - len(ok), "p50_ms": percentile_ms(ok, 50),
-                "p99_ms": percentile_ms(ok, 99)}
+        ok = [lat for _, lat, outcome in rows if outcome == "ok"]
+        kinds = Counter(outcome for _, _, outcome in rows if outcome != "ok")
+        return {"requests": len(rows), "errors": len(rows) - len(ok), "error_kinds": dict(kinds),
+                "p50_ms": percentile_ms(ok, 50), "p99_ms": percentile_ms(ok, 99)}
 
 
 def component_usage(pids: dict[str, int]) -> dict[str, dict]:
