@@ -18,10 +18,10 @@ def reserve(lam: Any, name: str, reserved: int, min_unreserved: int | None = MIN
     `min_unreserved=None` leaves the check to the account itself (the local AWS keeps its own, scaled minimum).
     """
     limit = _limits(lam)  # None where the API is missing: then the account's refusal is the check
-    left = limit[1] + _current(lam, name) - reserved if limit is not None else None
-    if min_unreserved is not None and left is not None and left < min_unreserved:
-        _skip(name, reserved, limit[0])
-        return False
+    if min_unreserved is not None and limit is not None:
+        if limit[1] + _current(lam, name) - reserved < min_unreserved:
+            _skip(name, reserved, limit[0])
+            return False
     try:
         lam.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=reserved)
     except Exception as exc:  # the account changed under us, or AWS counts differently
