@@ -16,9 +16,10 @@ ACCOUNTING = (
 
 
 def _row(label: str, lam: dict[str, Any], acc: dict[str, Any], p50: float | None, projected: bool) -> dict[str, Any]:
-    per, n = acc["per_request_ms"], lam["requests"]
+    per = acc["per_request_ms"]
     service = per["aws_service_ms"] if projected else per["service_ms"]
-    memory_gb_s = acc["code_gb_s"] / max(acc["code_ms"], 1e-9)  # GB-s per ms of the run's average memory size
+    # GB-s per ms at the run's average memory size (weighted by time)
+    memory_gb_s = (acc["code_gb_s"] + acc["service_gb_s"]) / max(acc["code_ms"] + acc["service_ms"], 1e-9)
     gb_s = lam["per_request"]["projected_gb_s" if projected else "gb_s"]
     return {"figures": label, "p50_ms": round(p50, 1) if p50 is not None else None,
             "code_ms_per_request": round(per["code_ms"], 2), "services_ms_per_request": round(service, 2),
