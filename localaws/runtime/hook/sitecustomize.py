@@ -9,19 +9,18 @@ platform reads the file before and after an invocation and records the differenc
 
 from __future__ import annotations
 
-import importlib.abc
-import json
 import os
 import sys
-import threading
 import time
 
+# Only builtin modules at start-up: this runs before every function's INIT and must not lengthen it.
 _PATH = os.environ.get("LOCALAWS_SERVICE_FILE")
-_lock = threading.Lock()
 _totals: dict = {"ms": 0.0, "calls": {}}
 
 
 def _save() -> None:
+    import json  # already loaded by the runtime client by the time a call is made
+
     tmp = f"{_PATH}.{os.getpid()}.tmp"
     with open(tmp, "w") as fh:
         json.dump(_totals, fh)
@@ -29,6 +28,9 @@ def _save() -> None:
 
 
 def _patch(endpoint_module) -> None:
+    import threading
+
+    lock = threading.Lock()  # a function may call AWS from several threads
     original = endpoint_module.Endpoint.make_request
 
     def make_request(self, operation_model, request_dict):
@@ -38,7 +40,7 @@ def _patch(endpoint_module) -> None:
         finally:
             ms = (time.perf_counter() - t0) * 1000
             key = f"{operation_model.service_model.service_id.hyphenize()}.{operation_model.name}"
-            with _lock:
+            with lock:
                 _totals["ms"] += ms
                 _totals["calls"][key] = _totals["calls"].get(key, 0) + 1
                 _save()
@@ -46,17 +48,14 @@ def _patch(endpoint_module) -> None:
     endpoint_module.Endpoint.make_request = make_request
 
 
-class _Finder(importlib.abc.MetaPathFinder):
-    """Patches botocore.endpoint right after its first import."""
+class _Finder:
+    """A meta path finder that patches botocore.endpoint right after its first import."""
 
     def find_spec(self, name, path, target=None):
         if name != "botocore.endpoint":
             return None
-        sys.meta_path.remove(self)
-        try:
-            spec = importlib.util.find_spec(name)
-        finally:
-            sys.meta_path.insert(0, self)
+        spec = next((s for f in sys.meta_path if f is not self and hasattr(f, "find_spec")
+                     for s in [f.find_spec(name, path, target)] if s is not None), None)
         if spec is None or spec.loader is None:
             return None
         loader_exec = spec.loader.exec_module
@@ -69,8 +68,5 @@ class _Finder(importlib.abc.MetaPathFinder):
         return spec
 
 
-if _PATH:
-    import importlib.util
-
-    _save()
+if _PATH:  # no file until the first call: the platform reads a missing file as no AWS time yet
     sys.meta_path.insert(0, _Finder())
