@@ -41,7 +41,7 @@ def call_ms(latencies: dict[str, Any], operation: str) -> float:
 
 def project(record: dict[str, Any], latencies: dict[str, Any]) -> dict[str, Any]:
     """One invocation split into code and service time, with its projected duration and billed ms on AWS."""
-    duration = float(record["duration_ms"])
+    duration = float(record.get("duration_ms", record["billed_ms"]))
     service = min(float(record.get("service_ms") or 0.0), duration)
     aws_service = sum(n * call_ms(latencies, op) for op, n in (record.get("service_calls") or {}).items())
     projected = duration - service + aws_service

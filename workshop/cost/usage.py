@@ -57,9 +57,9 @@ def _projected(gb_s: float, accounting: dict) -> float:
 
 def _accounting(records: list[dict], requests: int) -> dict | None:
     """Code and local-AWS service time and GB-s, and the projection for AWS (None: no service time recorded)."""
-    split = projection.split(records)
-    if not split["with_service_time"]:
+    if not any("service_ms" in r for r in records):
         return None  # records of AWS itself, or of a platform without the hook: nothing to split
+    split = projection.split(records)
     per = {k: split[k] / requests for k in ("code_ms", "service_ms", "aws_service_ms")}
     return {**split, "per_request_ms": per}
 
