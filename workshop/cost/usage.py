@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -38,7 +39,8 @@ def lambda_usage(module: Architecture, load: dict) -> dict | None:
         return None
     # A cold start's Billed Duration includes INIT (since Aug 2025): split it into the call and INIT.
     init = sum(_init_ms(r) / 1000 * r["memory_mb"] / 1024 for r in records)
-    gb_s = sum(r["billed_ms"] / 1000 * r["memory_mb"] / 1024 for r in records) - init
+    inside = sum(_init_ms(r) / 1000 * r["memory_mb"] / 1024 for r in records if _init_inside(r))
+    gb_s = sum(r["billed_ms"] / 1000 * r["memory_mb"] / 1024 for r in records) - inside
     cold = sum(1 for r in records if r.get("init_ms"))
     accounting = _accounting(records, requests)
     return {"invocations": len(records), "requests": requests, "gb_s": gb_s, "init_gb_s": init,
@@ -67,6 +69,14 @@ def _accounting(records: list[dict], requests: int) -> dict | None:
 def _init_ms(record: dict) -> int:
     """The INIT part of a record's Billed Duration (0 on a warm start)."""
     return (record.get("billed_init_ms") or 0) if record.get("init_ms") else 0
+
+
+def _init_inside(record: dict) -> bool:
+    """Whether the record's billed_ms still holds its INIT (the platform's own records; REPORT lines are split
+    by serverless/deploy/reports.py already, so subtracting INIT again would make GB-s negative)."""
+    if "duration_ms" not in record:
+        return True
+    return record["billed_ms"] >= math.ceil(record["duration_ms"]) + _init_ms(record)
 
 
 def lambda_usages(module: Architecture, result: ArchResult) -> tuple[dict | None, dict | None]:
