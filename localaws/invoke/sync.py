@@ -50,6 +50,13 @@ class InvokeResult:
             return None
 
 
+def _service_delta(before: tuple[float, dict[str, int]],
+                   after: tuple[float, dict[str, int]]) -> tuple[float, dict[str, int]]:
+    """AWS-call time and calls of one invocation, from the hook's running totals before and after it."""
+    calls = {k: n - before[1].get(k, 0) for k, n in after[1].items() if n > before[1].get(k, 0)}
+    return max(0.0, after[0] - before[0]), calls
+
+
 class InvokeService:
     """Runs invocations on the pool; writes their logs and billing records."""
 
@@ -83,14 +90,16 @@ class InvokeService:
             arn = f"{spec.arn}:{qualifier}" if qualifier else spec.arn
             inv = Invocation(request_id, payload or b"{}", arn,
                              int(time.time() * 1000 + spec.timeout * 1000), client_context)
+            service_before = env.service_totals()
             in_time = env.run(inv, spec.timeout)
+            service = _service_delta(service_before, env.service_totals())
             status, error = self._outcome(spec, env, inv, in_time)
             fatal = (error or {}).get("errorType") in FATAL
             healthy = status == "success" or (status == "error" and not fatal)
             duration = (inv.finished - inv.started) * 1000 if inv.started else 0.0
             return self._finish(spec, env, request_id, error if error else inv.result, duration, init_ms,
                                 lines + [start_line(request_id, spec.version)] + env.take_lines(), status,
-                                invocation_type)
+                                invocation_type, service)
         finally:
             self.pool.release(env, healthy)
 
@@ -125,7 +134,7 @@ class InvokeService:
 
     def _finish(self, spec: FunctionSpec, env: ExecutionEnvironment, request_id: str, body: object,
                 duration_ms: float, init_ms: float | None, lines: list[str], status: str,
-                invocation_type: str) -> InvokeResult:
+                invocation_type: str, service: tuple[float, dict[str, int]] = (0.0, {})) -> InvokeResult:
         error = body if isinstance(body, dict) else None
         if status == "timeout":  # AWS reports the timeout itself, not the time it took to notice it
             duration_ms = min(duration_ms, spec.timeout * 1000.0)
@@ -137,7 +146,8 @@ class InvokeService:
             init_ms=round(init_ms, 2) if init_ms is not None else None,
             billed_init_ms=billed(init_ms) if init_ms is not None else 0, status=status,
             error_type=error.get("errorType") if error else None, invocation_type=invocation_type,
-            vcpu=env.resources.scaled_vcpu, cpu=env.resources.note())
+            vcpu=env.resources.scaled_vcpu, cpu=env.resources.note(),
+            service_ms=round(min(service[0], duration_ms), 2), service_calls=service[1])
         if status == "init_error":
             lines = lines + [start_line(request_id, spec.version)]
         lines = lines + [end_line(request_id), report_line(rec)]

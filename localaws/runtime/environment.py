@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import logging
 import os
 import shutil
@@ -24,6 +25,7 @@ from localaws.services.state import FunctionSpec
 
 log = logging.getLogger(__name__)
 FALLBACK_RIC = Path(__file__).with_name("fallback_ric.py")
+SERVICE_HOOK = Path(__file__).with_name("hook")  # sitecustomize.py: times the function's AWS calls
 HAS_AWSLAMBDARIC = importlib.util.find_spec("awslambdaric") is not None
 
 
@@ -63,6 +65,7 @@ class ExecutionEnvironment:
         self._killed = False
         self.resources = EnvironmentResources(self.id, spec.memory_mb, spec.ephemeral_mb, self.tmp)
         self.init_cpu = init_cpu
+        self.service_file = self.dir / "service.json"  # written by the hook in the runtime process
 
     def start(self, task_root: Path, layer_paths: list[Path]) -> None:
         """Spawn the runtime client process (the start of INIT); refused once the environment was killed."""
@@ -85,7 +88,8 @@ class ExecutionEnvironment:
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "en_US.UTF-8", "TZ": ":UTC",
             "HOME": str(self.tmp), "TMPDIR": str(self.tmp), "LAMBDA_TASK_ROOT": str(task_root),
-            "PYTHONPATH": os.pathsep.join([str(task_root)] + [str(p) for p in layer_paths]),
+            "PYTHONPATH": os.pathsep.join([str(task_root)] + [str(p) for p in layer_paths] + [str(SERVICE_HOOK)]),
+            "LOCALAWS_SERVICE_FILE": str(self.service_file),
             "AWS_LAMBDA_RUNTIME_API": self.api.address, "_HANDLER": s.handler,
             "AWS_LAMBDA_FUNCTION_NAME": s.name, "AWS_LAMBDA_FUNCTION_VERSION": s.version,
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(s.memory_mb),
@@ -134,6 +138,14 @@ class ExecutionEnvironment:
         if self.output:
             self.output.drain()  # output written just before the response may still sit in the pipe
         return True
+
+    def service_totals(self) -> tuple[float, dict[str, int]]:
+        """Milliseconds the runtime has spent in AWS calls so far, and its calls per service.Operation."""
+        try:
+            data = json.loads(self.service_file.read_text())
+            return float(data["ms"]), dict(data["calls"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return 0.0, {}  # no hook output yet (no AWS call, or the runtime never started)
 
     def take_lines(self) -> list[str]:
         """Function output captured since the last call."""

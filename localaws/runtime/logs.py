@@ -6,7 +6,7 @@ import json
 import math
 import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,10 @@ class InvocationRecord:
     invocation_type: str
     vcpu: float | None = None  # the CPU share the kernel enforced; None: CPU not scaled
     cpu: str = "CPU not scaled"  # the same in words (mechanism, host-core cap)
+    # Wall time of the invocation's AWS SDK calls to the local AWS (inside duration_ms), and their count per
+    # service.Operation: measured in the environment (runtime/hook); not on the REPORT line, as on AWS.
+    service_ms: float = 0.0
+    service_calls: dict[str, int] = field(default_factory=dict)
 
 
 def billed(ms: float, cap_ms: int | None = None) -> int:

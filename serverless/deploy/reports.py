@@ -86,3 +86,14 @@ def function_names(t: Target) -> list[str]:
 def billing_records(t: Target, start_s: float | None = None, end_s: float | None = None) -> list[dict[str, Any]]:
     """Every function's billing records on `t` (from its REPORT lines in CloudWatch Logs), oldest first."""
     return read_reports(t.client("logs"), function_names(t), start_s, end_s)
+
+
+def with_service_time(reports: list[dict[str, Any]], platform: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """REPORT-line records joined (by request id) with the platform's service time, where it has one."""
+    by_id = {r["request_id"]: r for r in platform}
+    out = []
+    for r in reports:
+        own = by_id.get(r.get("request_id", ""))
+        out.append({**r, "service_ms": own.get("service_ms", 0.0), "service_calls": own.get("service_calls", {})}
+                   if own else r)
+    return out

@@ -12,6 +12,7 @@ from pathlib import Path
 from workshop import archs, settings
 from workshop.measure import loadcheck, loadrun, metadata
 from workshop.records import ArchRecord
+from workshop.report.accounting import accounting_rows
 from workshop.report.text import format_table, summary_rows, warnings
 from workshop.runtime import procs
 
@@ -72,6 +73,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         return bench_on_target(args, cfg.load, Path(args.out) if args.out else results_dir(f"serverless-{args.target}"))
     bench = run_bench(cfg, missing)
     print(format_table(summary_rows(bench)))
+    split = accounting_rows(bench)
+    if split:
+        print("serverless: function code vs local AWS services, and a PROJECTION for AWS (see report.html)")
+        print(format_table(split))
     sat = (bench["archs"].get("monolith") or {}).get("saturation")
     if sat:
         wrk = f"{sat['wrk']['rps']:.0f} req/s" if sat.get("wrk") else "not installed"

@@ -1,5 +1,7 @@
 """Monthly AWS cost against requests per month, from the capacity and billed durations measured in a run.
 
+Serverless duration GB-s are the projection for AWS (workshop/cost/projection.py): the time the functions
+waited on the local AWS is replaced by AWS's per-call latencies; the measured figure stays in the inputs.
 Servers (monolith, SOA): EC2 instances sized from the CPU seconds per request measured here, plus an ALB.
 Microservices: Fargate vCPU and memory sized the same way, plus an ALB. Serverless: Lambda requests and
 GB-seconds from the measured billed durations (INIT billed or not, at a cold-start share that is a
@@ -29,7 +31,8 @@ class Measured:
     units: int = 1  # deployable units: tiers or services
     avg_response_bytes: float = 5000.0
     lambda_invocations_per_request: float | None = None
-    lambda_gb_s_per_request: float | None = None
+    lambda_gb_s_per_request: float | None = None  # billed; the projection for AWS when the run recorded service time
+    lambda_measured_gb_s_per_request: float | None = None  # as billed here, with the local AWS's service time
     lambda_init_gb_s_per_request: float | None = None  # as measured in the run (its cold-start share)
     lambda_init_gb_s_per_cold_start: float | None = None  # billed INIT GB-s of one cold start
     measured_cold_start_share: float | None = None  # cold starts / invocations in the run, shown beside the parameter

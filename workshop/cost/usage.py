@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from collections.abc import Mapping
 from pathlib import Path
 
 from workshop.archs import Architecture
 from workshop.cost import media as cost_media
 from workshop.cost import model as cost
+from workshop.cost import projection
 from workshop.records import ArchResult
 
 VARIANTS = {  # name -> switches; serverless is drawn with INIT billed and not, the others do not change
@@ -37,19 +39,44 @@ def lambda_usage(module: Architecture, load: dict) -> dict | None:
         return None
     # A cold start's Billed Duration includes INIT (since Aug 2025): split it into the call and INIT.
     init = sum(_init_ms(r) / 1000 * r["memory_mb"] / 1024 for r in records)
-    gb_s = sum(r["billed_ms"] / 1000 * r["memory_mb"] / 1024 for r in records) - init
+    inside = sum(_init_ms(r) / 1000 * r["memory_mb"] / 1024 for r in records if _init_inside(r))
+    gb_s = sum(r["billed_ms"] / 1000 * r["memory_mb"] / 1024 for r in records) - inside
     cold = sum(1 for r in records if r.get("init_ms"))
+    accounting = _accounting(records, requests)
     return {"invocations": len(records), "requests": requests, "gb_s": gb_s, "init_gb_s": init,
             "cold_starts": cold, "cold_start_share": cold / len(records),
-            "init_gb_s_per_cold_start": init / cold if cold else None,
+            "init_gb_s_per_cold_start": init / cold if cold else None, "accounting": accounting,
             "per_request": {"invocations": len(records) / requests, "gb_s": gb_s / requests,
                             "init_gb_s": init / requests, "cold_start_share": cold / len(records),
-                            "init_gb_s_per_cold_start": init / cold if cold else None}}
+                            "init_gb_s_per_cold_start": init / cold if cold else None,
+                            "projected_gb_s": _projected(gb_s, accounting) / requests if accounting else None}}
+
+
+def _projected(gb_s: float, accounting: dict) -> float:
+    """The run's duration GB-s with the local AWS's time replaced by AWS's (INIT stays out, as in gb_s)."""
+    return max(0.0, gb_s - accounting["billed_gb_s"] + accounting["projected_gb_s"])
+
+
+def _accounting(records: list[dict], requests: int) -> dict | None:
+    """Code and local-AWS service time and GB-s, and the projection for AWS (None: no service time recorded)."""
+    if not any("service_ms" in r for r in records):
+        return None  # records of AWS itself, or of a platform without the hook: nothing to split
+    split = projection.split(records)
+    per = {k: split[k] / requests for k in ("code_ms", "service_ms", "aws_service_ms")}
+    return {**split, "per_request_ms": per}
 
 
 def _init_ms(record: dict) -> int:
     """The INIT part of a record's Billed Duration (0 on a warm start)."""
     return (record.get("billed_init_ms") or 0) if record.get("init_ms") else 0
+
+
+def _init_inside(record: dict) -> bool:
+    """Whether the record's billed_ms still holds its INIT (the platform's own records; REPORT lines are split
+    by serverless/deploy/reports.py already, so subtracting INIT again would make GB-s negative)."""
+    if "duration_ms" not in record:
+        return True
+    return record["billed_ms"] >= math.ceil(record["duration_ms"]) + _init_ms(record)
 
 
 def lambda_usages(module: Architecture, result: ArchResult) -> tuple[dict | None, dict | None]:
@@ -91,7 +118,9 @@ def measured(result: ArchResult) -> cost.Measured | None:
         arch=result["arch"], cpu_s_per_request=None if cpu_s is None else cpu_s / total["requests"],
         units=len(result.get("components") or []) or {"monolith": 1, "soa": 3}.get(result["arch"], 5),
         avg_response_bytes=total.get("avg_bytes") or 0.0, lambda_invocations_per_request=lam.get("invocations"),
-        lambda_gb_s_per_request=lam.get("gb_s"), lambda_init_gb_s_per_request=lam.get("init_gb_s"),
+        # The bill uses the projection for AWS (local-AWS time replaced by AWS's) when the run recorded it.
+        lambda_gb_s_per_request=lam.get("projected_gb_s") or lam.get("gb_s"),
+        lambda_measured_gb_s_per_request=lam.get("gb_s"), lambda_init_gb_s_per_request=lam.get("init_gb_s"),
         lambda_init_gb_s_per_cold_start=lam.get("init_gb_s_per_cold_start"),
         measured_cold_start_share=lam.get("cold_start_share"),
         transcode_s_per_video_s=(upload["ack_to_ready_s"] / upload["clip_seconds"]
@@ -118,6 +147,7 @@ def write(out: Path, results: Mapping[str, ArchResult]) -> dict:
     at = {m.arch: {k: round(v, 2) for k, v in cost.monthly_cost(m, 1e7, prices).items()} for m in inputs}
     summary = {"inputs": [vars(m) for m in inputs], "crossovers": crossings, "transcode_per_minute": media,
                "at_10M_requests": at, "region": prices["region"], "prices_note": prices["_note"],
+               "lambda_duration_basis": _basis(inputs),
                "cold_start_share": {"parameter": cost.cold_start_share(cost.Measured("serverless", None), prices,
                                                                         cost.Options()),
                                     "measured": {m.arch: m.measured_cold_start_share for m in inputs
@@ -127,6 +157,15 @@ def write(out: Path, results: Mapping[str, ArchResult]) -> dict:
                                       if (why := not_costed_reason(r))}}
     (folder / "inputs.json").write_text(json.dumps(summary, indent=2))
     return summary
+
+
+def _basis(inputs: list[cost.Measured]) -> str:
+    """What the serverless bill's Lambda duration is: the projection for AWS, or as measured."""
+    projected = any(m.lambda_measured_gb_s_per_request not in (None, m.lambda_gb_s_per_request) for m in inputs)
+    if projected:
+        return ("Lambda duration is billed from the " + projection.LABEL + "; the measured GB-s per request "
+                "(lambda_measured_gb_s_per_request) include the local AWS's time and are shown in the inputs.")
+    return "Lambda duration is billed as measured (no service time was recorded in this run)."
 
 
 def _write_rows(path: Path, rows: list[dict]) -> None:

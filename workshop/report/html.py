@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from workshop.measure.lambda_peak import peak_rows
+from workshop.report.accounting import ACCOUNTING, accounting_rows
 from workshop.report.text import (
     COORDINATED_OMISSION,
     ERRORS,
@@ -134,6 +135,8 @@ def build(out: Path) -> Path:
              "<h3>Errors by kind</h3>", f"<p>{html.escape(ERRORS)}</p>",
              table(error_rows(out, list(bench.get("archs", {})))),
              "<h3>Lambda concurrency (serverless)</h3>", f"<p>{html.escape(LAMBDA_PEAK)}</p>", table(peak_rows(bench)),
+             "<h3>Serverless: function code and local AWS services, with a projection for AWS</h3>",
+             f"<p>{html.escape(ACCOUNTING)}</p>", table(accounting_rows(bench)),
              "<h2>Latency and throughput</h2>", by_kind("latency", "throughput", "resources"),
              "<h2>Is the harness the limit?</h2>",
              _harness(sat), by_kind("saturation"),
@@ -143,6 +146,7 @@ def build(out: Path) -> Path:
              _tuning(out),
              "<h2>Cost</h2>", f"<p>{html.escape(cost.get('prices_note', ''))}</p>",
              f"<p>{html.escape(_cold_share(cost))}</p>",
+             f"<p>{html.escape(cost.get('lambda_duration_basis', ''))}</p>",
              "<h3>Monthly cost at 10 million requests a month (USD, x86, INIT billed, no free tier)</h3>",
              table([{"arch": a, **v} for a, v in (cost.get("at_10M_requests") or {}).items()]),
              "<h3>Crossovers (x86, INIT billed)</h3>", table(cost.get("crossovers") or []),

@@ -120,14 +120,16 @@ def deploy(component: str | None, release: str, env: dict[str, str] | None = Non
 
 
 def lambda_invocations() -> list[dict[str, Any]]:
-    """Billing records of every function, from the REPORT lines in the local AWS's CloudWatch Logs.
+    """Billing records of every function, from the REPORT lines in the local AWS's CloudWatch Logs, with service time.
 
     The same reader as the bench on AWS (`workshop bench --target aws`), so both targets bill alike.
     """
+    from localaws import read_invocations
     from serverless.deploy.aws import Target
-    from serverless.deploy.reports import billing_records
+    from serverless.deploy.reports import billing_records, with_service_time
 
-    return billing_records(Target("local", info()["endpoint"]))
+    # The REPORT line has AWS's fields only; the platform's own record adds the time spent in local AWS calls.
+    return with_service_time(billing_records(Target("local", info()["endpoint"])), read_invocations(state_dir()))
 
 
 def new_capacity() -> float:
