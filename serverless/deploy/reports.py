@@ -24,8 +24,9 @@ _FIELD = re.compile(r"(RequestId|Duration|Billed Duration|Memory Size|Max Memory
 def parse_report(message: str, function: str, timestamp_ms: int) -> dict[str, Any] | None:
     """One billing record from a REPORT line (None for any other line).
 
-    Since AWS bills the INIT phase (Aug 2025) a cold start's Billed Duration may include Init Duration:
-    billed_ms is then the invoke part only and billed_init_ms the rest, so INIT is never counted twice.
+    `billed_ms` is the Billed Duration as reported: since AWS bills the INIT phase (Aug 2025) a cold start's
+    includes its Init Duration, as the local platform's own records do; `billed_init_ms` is the INIT part.
+    Whoever prices it splits the two (workshop/cost/usage.py), so INIT is never counted twice.
     """
     if not message.startswith("REPORT"):
         return None
@@ -37,8 +38,6 @@ def parse_report(message: str, function: str, timestamp_ms: int) -> dict[str, An
         return None
     init = float(fields["Init Duration"]) if "Init Duration" in fields else None
     billed_init = math.ceil(init) if init is not None else 0
-    if init is not None and billed >= math.ceil(duration + init):
-        billed -= billed_init  # the newer format: INIT inside Billed Duration
     return {"request_id": fields.get("RequestId", "").strip(), "function": function, "timestamp": timestamp_ms / 1000,
             "duration_ms": duration, "billed_ms": billed, "memory_mb": memory,
             "max_memory_mb": int(fields.get("Max Memory Used", 0) or 0), "init_ms": init,

@@ -42,10 +42,19 @@ def _processes_of(state) -> list[psutil.Process]:
 
 
 @pytest.mark.parametrize("billed", [13, 264])  # INIT outside Billed Duration (before Aug 2025) or inside it
-def test_a_report_line_gives_the_invoke_and_the_init_apart(billed):
+def test_a_report_line_keeps_the_billed_duration_and_names_its_init(billed):
     rec = parse_report(REPORT.format(billed=billed), "f", 1_700_000_000_000)
-    assert (rec["billed_ms"], rec["billed_init_ms"], rec["memory_mb"], rec["init_ms"]) == (13, 251, 256, 250.5)
+    assert (rec["billed_ms"], rec["billed_init_ms"], rec["memory_mb"], rec["init_ms"]) == (billed, 251, 256, 250.5)
     assert rec["timestamp"] == 1_700_000_000 and parse_report("START RequestId: r-1", "f", 0) is None
+
+
+@pytest.mark.parametrize("billed", [13, 264])
+def test_init_is_priced_once_whether_or_not_billed_duration_holds_it(billed):
+    from workshop.cost.usage import _init_inside
+
+    rec = parse_report(REPORT.format(billed=billed), "f", 1_700_000_000_000)
+    invoke_ms = rec["billed_ms"] - (rec["billed_init_ms"] if _init_inside(rec) else 0)
+    assert invoke_ms == 13
 
 
 def test_the_estimate_grows_with_the_load_and_nothing_runs_without_a_yes(tmp_path):

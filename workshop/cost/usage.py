@@ -72,8 +72,8 @@ def _init_ms(record: dict) -> int:
 
 
 def _init_inside(record: dict) -> bool:
-    """Whether the record's billed_ms still holds its INIT (the platform's own records; REPORT lines are split
-    by serverless/deploy/reports.py already, so subtracting INIT again would make GB-s negative)."""
+    """Whether the record's billed_ms holds its INIT (AWS's format since Aug 2025, and the local platform's);
+    an older REPORT line billed the invoke alone, and subtracting INIT from it would undercount."""
     if "duration_ms" not in record:
         return True
     return record["billed_ms"] >= math.ceil(record["duration_ms"]) + _init_ms(record)
