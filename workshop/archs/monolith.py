@@ -7,6 +7,9 @@ import tempfile
 import time
 
 from workshop import settings
+from workshop.archs.servers import coldstart_study as coldstart_study  # the serverless-only parts
+from workshop.archs.servers import lambda_concurrency as lambda_concurrency
+from workshop.archs.servers import lambda_invocations as lambda_invocations
 from workshop.runtime import procs
 
 NAME = "monolith"
@@ -76,18 +79,3 @@ def new_capacity() -> float:
             return procs.wait_healthy(f"http://127.0.0.1:{port}/videos", 60, pid, start=start, poll_s=0.01)
         finally:
             procs.stop(NAME, f"extra-{port}", timeout_s=3, leader_signal=signal.SIGINT)
-
-
-def lambda_invocations() -> list[dict]:
-    """No function is billed per invocation here."""
-    return []
-
-
-def lambda_concurrency(since: float, until: float) -> None:
-    """No function environments here."""
-    return None
-
-
-def coldstart_study(quick: bool = False) -> None:
-    """No study beyond new_capacity() for this architecture."""
-    return None

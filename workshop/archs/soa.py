@@ -9,6 +9,9 @@ from __future__ import annotations
 import time
 
 from workshop import settings
+from workshop.archs.servers import coldstart_study as coldstart_study  # the serverless-only parts
+from workshop.archs.servers import lambda_concurrency as lambda_concurrency
+from workshop.archs.servers import lambda_invocations as lambda_invocations
 from workshop.runtime import procs
 
 NAME = "soa"
@@ -124,18 +127,3 @@ def new_capacity() -> float:
         return time.monotonic() - started
     finally:
         procs.stop(NAME, "logic-extra")
-
-
-def lambda_invocations() -> list[dict]:
-    """No function is billed per invocation here."""
-    return []
-
-
-def lambda_concurrency(since: float, until: float) -> None:
-    """No function environments here."""
-    return None
-
-
-def coldstart_study(quick: bool = False) -> None:
-    """No study beyond new_capacity() for this architecture."""
-    return None

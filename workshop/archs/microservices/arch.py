@@ -14,6 +14,9 @@ from workshop.archs.microservices import run as ms_run
 from workshop.archs.microservices import spec as ms_spec
 from workshop.archs.microservices.run import ARCH
 from workshop.archs.microservices.spec import Service
+from workshop.archs.servers import coldstart_study as coldstart_study  # the serverless-only parts
+from workshop.archs.servers import lambda_concurrency as lambda_concurrency
+from workshop.archs.servers import lambda_invocations as lambda_invocations
 from workshop.records import ArchRecord
 from workshop.runtime import procs
 
@@ -180,18 +183,3 @@ def new_capacity(service: str = "catalog") -> float:
         return float(ms_run.instances()[added]["healthy_s"])
     finally:
         scale(service, len(before))
-
-
-def lambda_invocations() -> list[dict]:
-    """No function is billed per invocation here."""
-    return []
-
-
-def lambda_concurrency(since: float, until: float) -> None:
-    """No function environments here."""
-    return None
-
-
-def coldstart_study(quick: bool = False) -> None:
-    """No study beyond new_capacity() for this architecture."""
-    return None
