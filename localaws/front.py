@@ -43,6 +43,9 @@ class Front:
         self.invoke_api: Callable[[Request], Any] | None = None
         self.gateway: Callable[[Request], Any] | None = None
         self.on_control_write: Callable[[str], None] = lambda path: None
+        # Hooks around every request moto serves (services/tracking.py keeps moto's memory flat).
+        self.before_moto: Callable[[str], None] = lambda path: None
+        self.after_moto: Callable[[str], None] = lambda path: None
         # Calls the platform answers itself (account settings, API exports); None passes the call on.
         self.local_api: Callable[[dict[str, Any]], Any] | None = None
 
@@ -58,10 +61,14 @@ class Front:
             self._note_dead_letter(environ, FUNCTION_CONFIG.match(path).group(1))  # type: ignore[union-attr]
         if method != "GET":
             self.on_control_write(path)
-        mapping = MAPPINGS.match(path)
-        if mapping and method in ("POST", "PUT", "DELETE"):
-            return self._note_mapping(environ, start_response, method, mapping.group(1))
-        return self.moto_app(environ, start_response)
+        self.before_moto(path)
+        try:
+            mapping = MAPPINGS.match(path)
+            if mapping and method in ("POST", "PUT", "DELETE"):
+                return self._note_mapping(environ, start_response, method, mapping.group(1))
+            return self.moto_app(environ, start_response)
+        finally:
+            self.after_moto(path)
 
     def _note_dead_letter(self, environ: dict[str, Any], name: str | None) -> None:
         # moto accepts but drops DeadLetterConfig, so read it on the way through.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import socket
 import threading
 import urllib.request
@@ -55,13 +56,18 @@ class LocalAws:
             create_backend_app,
         )
 
+        from localaws.services.dispatch import CachedDispatcher
+
         self.state_dir = Path(state_dir)
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self.cfg = config or PlatformConfig()
         self._stops: list[Callable[[], Any]] = []
         self._stop_front: Callable[[], Any] | None = None
         try:
-            self.front = Front(NotImplementedGuard(DomainDispatcherApplication(create_backend_app)))
+            plain = os.environ.get("WORKSHOP_LOCALAWS_PLAIN_MOTO") == "1"
+            dispatcher = (DomainDispatcherApplication if plain else CachedDispatcher)(create_backend_app)
+            self.front = Front(NotImplementedGuard(dispatcher))
+            self._install_service_fixes()
             self._server = make_server("127.0.0.1", port or 0, self.front, threaded=True,
                                        request_handler=_quiet_handler(MotoRequestHandler))
             self._server.daemon_threads = True  # type: ignore[attr-defined]  # a ThreadedWSGIServer
@@ -77,6 +83,17 @@ class LocalAws:
             self.stop()
             raise
         _active.append(self)
+
+    def _install_service_fixes(self) -> None:
+        # Fast JSON responses (same bytes as moto's serializer) and weak instance tracking (flat memory).
+        # WORKSHOP_LOCALAWS_PLAIN_MOTO=1 leaves moto as it is: the benchmarks' baseline in the same run.
+        from localaws.services import fastpath, tracking
+
+        if os.environ.get("WORKSHOP_LOCALAWS_PLAIN_MOTO") == "1":
+            return
+        self._stops.append(fastpath.install())
+        self.front.before_moto = tracking.before_moto_request
+        self.front.after_moto = tracking.after_moto_request
 
     def _start_platform(self) -> None:
         from localaws.apigw.gateway import Gateway

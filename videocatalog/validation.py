@@ -13,9 +13,11 @@ from typing import Any
 from videocatalog.errors import ValidationError
 from videocatalog.model import STATUSES
 from videocatalog.ports import ListQuery
+from videocatalog.textrules import CREATED_AT_RE, CURSOR_ALPHABET, VIDEO_ID_RE, has_control, trim
 
 TAG_RE = re.compile(r"[a-z0-9-]{1,50}")  # used with fullmatch: `$` would let a trailing newline in
 MAX_TITLE, MAX_DESCRIPTION, MAX_TAGS = 200, 5000, 20
+CURSOR_RE = re.compile(f"[{CURSOR_ALPHABET}]{{1,400}}")
 LIST_PARAMS = {"q", "tag", "status", "limit", "cursor"}
 
 
@@ -72,11 +74,12 @@ def parse_new_video(body: Any) -> NewVideo:
     title = body.get("title")
     if not isinstance(title, str):
         raise ValidationError("title", "is required and must be a string")
-    title = check_text("title", title).strip()
+    # Controls are refused anywhere (before trimming), as the contract's pattern says.
+    if has_control(check_text("title", title)):
+        raise ValidationError("title", "must not contain control characters")
+    title = trim(title)
     if not 1 <= len(title) <= MAX_TITLE:
         raise ValidationError("title", f"must be 1-{MAX_TITLE} characters after trimming")
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in title):
-        raise ValidationError("title", "must not contain control characters")
     description = body.get("description", "")
     if not isinstance(description, str):
         raise ValidationError("description", "must be a string")
@@ -104,17 +107,18 @@ def parse_list_query(args: Mapping[str, str]) -> ListQuery:
         raise ValidationError(unknown[0], "unknown query parameter")
     limit_text = args.get("limit", "20")
     limit = parse_int("limit", limit_text or "", 1, 100)
-    status = args.get("status") or None
+    # An empty `status` or `tag` is refused, not ignored: the contract's enum and minLength allow no "".
+    status = args.get("status")
     if status is not None and status not in STATUSES:
         raise ValidationError("status", f"must be one of {', '.join(STATUSES)}")
-    tag = args.get("tag") or None
+    tag = args.get("tag")
     if tag is not None and not TAG_RE.fullmatch(tag):
         raise ValidationError("tag", "must be 1-50 characters of a-z, 0-9 and -")
     q = args.get("q") or None
     if q is not None and len(check_text("q", q)) > MAX_TITLE:
         raise ValidationError("q", f"must be at most {MAX_TITLE} characters")
-    cursor = args.get("cursor") or None
-    after = decode_cursor(cursor) if cursor else None
+    cursor = args.get("cursor")
+    after = decode_cursor(cursor) if cursor is not None else None
     return ListQuery(q=q, tag=tag, status=status, limit=limit, after=after)
 
 
@@ -127,13 +131,15 @@ def encode_cursor(after: tuple[str, str] | None) -> str | None:
 
 def decode_cursor(cursor: str) -> tuple[str, str]:
     """The (created_at, id) inside a cursor; raises ValidationError naming `cursor`."""
+    if not CURSOR_RE.fullmatch(cursor):
+        raise ValidationError("cursor", "is not a cursor this API issued")
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         value = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
         raise ValidationError("cursor", "is not a cursor this API issued") from exc
-    # We never issue a lone surrogate (the stores cannot encode one), though JSON can carry it.
-    if not (isinstance(value, list) and len(value) == 2
-            and all(isinstance(v, str) and is_unicode_text(v) for v in value)):
+    # We issue only [created_at, id] as written by the API (the contract's `cursor` format).
+    if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)
+            and CREATED_AT_RE.fullmatch(value[0]) and VIDEO_ID_RE.fullmatch(value[1])):
         raise ValidationError("cursor", "is not a cursor this API issued")
     return value[0], value[1]

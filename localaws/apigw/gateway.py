@@ -12,6 +12,7 @@ from werkzeug.wrappers import Request, Response
 from localaws.apigw import cors
 from localaws.apigw.events import HttpResponse, gateway_error
 from localaws.apigw.http_api import HttpApi, load_http_api
+from localaws.apigw.jwt_auth import JwtVerifier
 from localaws.apigw.rest_api import RestApi, load_rest_api
 from localaws.config import PlatformConfig, default_region
 from localaws.front import GATEWAY_PREFIX
@@ -44,7 +45,7 @@ class Gateway:
 
     def __init__(self, invoker: InvokeService, clients: Any, cfg: PlatformConfig) -> None:
         self.invoker, self.cfg = invoker, cfg
-        self.http = HttpApi(self._call_from("http"), self.throttle)
+        self.http = HttpApi(self._call_from("http"), self.throttle, JwtVerifier(clients.endpoint))
         self.rest = RestApi(self._call_from("rest"), clients)
         self._cache: dict[tuple[str, str], tuple[str, Any]] = {}
         self._buckets: dict[tuple[str, str, float, int], TokenBucket] = {}

@@ -1,4 +1,4 @@
-"""HTTP APIs (apigatewayv2) as stored in moto: stages, routes, Lambda authorizers, Lambda proxy integrations."""
+"""HTTP APIs (apigatewayv2) as stored in moto: stages, routes, Lambda and JWT authorizers, Lambda proxy integrations."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 from werkzeug.wrappers import Request
 
 from localaws.apigw.events import HttpResponse, authorizer_event, gateway_error, v1_event, v2_event, v2_response
+from localaws.apigw.jwt_auth import JwtVerifier
 from localaws.apigw.routes import match_route
 from localaws.config import ACCOUNT_ID
 
@@ -52,9 +53,10 @@ def split_stage(api: dict[str, Any], rest: str) -> tuple[str, str, str] | None:
 class HttpApi:
     """Serves requests for HTTP APIs; call() runs a Lambda through the invoke service."""
 
-    def __init__(self, call: Any, throttle: Any) -> None:
+    def __init__(self, call: Any, throttle: Any, jwt: JwtVerifier | None = None) -> None:
         self.call = call  # (region, function_arn, payload_dict, timeout_s) -> HttpResponse | bytes
         self.throttle = throttle  # (api_id, stage, route settings) -> bool
+        self.jwt = jwt  # checks tokens for JWT authorizers; None: JWT routes answer 500
         self._auth_cache: dict[tuple[str, ...], tuple[float, dict[str, Any] | None]] = {}
         self._lock = threading.Lock()
 
@@ -77,6 +79,11 @@ class HttpApi:
             if isinstance(denied, HttpResponse):
                 return denied
             event["requestContext"]["authorizer"] = {"lambda": denied}
+        elif route.get("authorizationType") == "JWT":
+            checked = self._authorize_jwt(api["authorizers"].get(route.get("authorizerId")), event, route)
+            if isinstance(checked, HttpResponse):
+                return checked
+            event["requestContext"]["authorizer"] = {"jwt": checked}
         target = (route.get("target") or "").removeprefix("integrations/")
         integration = api["integrations"].get(target)
         if integration is None:
@@ -124,6 +131,14 @@ class HttpApi:
                 with self._lock:
                     self._auth_cache[key] = (time.monotonic() + ttl, context)
         return gateway_error(403, "Forbidden") if context is None else context
+
+    def _authorize_jwt(self, authorizer: dict[str, Any] | None, event: dict[str, Any],
+                       route: dict[str, Any]) -> HttpResponse | dict[str, Any]:
+        if self.jwt is None or authorizer is None or authorizer.get("authorizerType") != "JWT":
+            return gateway_error(500, "Internal Server Error")
+        sources = authorizer.get("identitySource") or ["$request.header.Authorization"]
+        source = sources if isinstance(sources, str) else sources[0]
+        return self.jwt.authorize(authorizer, self._identity(event, source), route.get("authorizationScopes"))
 
     @staticmethod
     def _identity(event: dict[str, Any], source: str) -> str | None:

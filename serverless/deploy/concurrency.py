@@ -10,16 +10,18 @@ from serverless.deploy.aws import error_code
 MIN_UNRESERVED = 100  # AWS refuses a PutFunctionConcurrency that leaves fewer unreserved
 
 
-def reserve(lam: Any, name: str, reserved: int) -> bool:
+def reserve(lam: Any, name: str, reserved: int, min_unreserved: int | None = MIN_UNRESERVED) -> bool:
     """Apply the template's reservation where the account allows it; else say why and go on without it.
 
     New AWS accounts often start with a concurrency quota of 10, where no reservation fits: the function
     then shares the unreserved pool (the API may be starved by a burst of renders) until a quota increase.
+    `min_unreserved=None` leaves the check to the account itself (the local AWS keeps its own, scaled minimum).
     """
-    limit = _limits(lam)  # None where the API is missing (moto): then AWS's refusal is the check
-    if limit is not None and limit[1] + _current(lam, name) - reserved < MIN_UNRESERVED:
-        _skip(name, reserved, limit[0])
-        return False
+    limit = _limits(lam)  # None where the API is missing: then the account's refusal is the check
+    if min_unreserved is not None and limit is not None:
+        if limit[1] + _current(lam, name) - reserved < min_unreserved:
+            _skip(name, reserved, limit[0])
+            return False
     try:
         lam.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=reserved)
     except Exception as exc:  # the account changed under us, or AWS counts differently

@@ -6,7 +6,7 @@ import functools
 from typing import Any
 
 from serverless.deploy.aws import Target, error_code, exists, retry
-from serverless.deploy.concurrency import reserve
+from serverless.deploy.concurrency import MIN_UNRESERVED, reserve
 from serverless.deploy.stack import Resource, Stack
 
 ALIAS = "live"
@@ -47,7 +47,9 @@ def deploy_function(t: Target, stack: Stack, r: Resource, code: dict[str, str]) 
     lam.get_waiter("function_updated_v2").wait(FunctionName=r.name, WaiterConfig={"Delay": 1})
     reserved = r.props.get("ReservedConcurrentExecutions")
     if reserved is not None:
-        reserve(lam, r.physical, int(reserved))  # skipped, with a reason, where the account's quota cannot take it
+        # Skipped, with a reason, where the account's quota cannot take it. AWS keeps 100 unreserved; the local
+        # AWS checks its own scaled minimum.
+        reserve(lam, r.physical, int(reserved), MIN_UNRESERVED if t.kind == "aws" else None)
     version = str(lam.publish_version(FunctionName=r.name)["Version"])
     point_alias(t, r.physical, version)
     return version

@@ -28,6 +28,10 @@ BAD_BODIES = {
     "title-empty": ({"title": ""}, "title"),
     "title-whitespace": ({"title": "   \t "}, "title"),
     "title-201": ({"title": "{t}" + "x" * 201}, "title"),
+    "title-trailing-newline": ({"title": "{t}\n"}, "title"),  # controls are refused before trimming
+    "title-leading-tab": ({"title": "\t{t}"}, "title"),
+    "title-c1-control": ({"title": "{t} \u0085"}, "title"),
+    "title-ideographic-spaces": ({"title": "\u3000\u00a0\u3000"}, "title"),
     "description-number": ({"title": "{t}", "description": 5}, "description"),
     "description-5001": ({"title": "{t}", "description": "d" * 5001}, "description"),
     "title-lone-surrogate": ({"title": "{t} \udc00"}, "title"),  # valid JSON escape, not storable text
@@ -103,3 +107,10 @@ def test_description_and_tags_are_optional(api):
     resp = api.request("POST", "/videos", json={"title": title}, headers=bearer())
     assert resp.status_code == 201, resp.text
     assert (resp.json()["description"], resp.json()["tags"]) == ("", [])
+
+
+def test_title_is_trimmed_of_the_contracts_spaces(api):
+    title = unique("Trimmed")
+    resp = api.request("POST", "/videos", json={"title": f"\u3000\u00a0 {title}\u2003 "}, headers=bearer())
+    assert resp.status_code == 201, resp.text
+    assert resp.json()["title"] == title

@@ -27,14 +27,19 @@ def test_unknown_paths_are_404_json(api, method, path):
     assert_error(api.request(method, path), 404, "not_found")
 
 
-@pytest.mark.parametrize("method,path", [
-    ("PATCH", "/videos"),
-    ("PUT", "/health"),
-    ("DELETE", "/trending"),
-    ("POST", "/trending"),
-    ("GET", "/videos/some-id/views"),
-    ("PUT", "/videos/some-id"),
+@pytest.mark.parametrize("method,path,allowed", [
+    ("PATCH", "/videos", {"GET", "POST"}),
+    ("PUT", "/health", {"GET"}),
+    ("DELETE", "/trending", {"GET"}),
+    ("POST", "/trending", {"GET"}),
+    ("TRACE", "/health", {"GET"}),
+    ("GET", "/videos/some-id/views", {"POST"}),
+    ("PUT", "/videos/some-id", {"GET", "DELETE"}),
 ])
-def test_wrong_methods_are_json_errors(api, method, path):
-    assert_error(api.request(method, path), (404, 405))
+def test_wrong_methods_are_405_with_allow(api, method, path, allowed):
+    resp = api.request(method, path)
+    assert_error(resp, 405)
+    # RFC 9110: a 405 lists what the path does allow (HEAD and OPTIONS may come on top).
+    listed = {m.strip() for m in resp.headers.get("Allow", "").split(",") if m.strip()}
+    assert allowed <= listed <= allowed | {"HEAD", "OPTIONS"}, resp.headers.get("Allow")
 

@@ -56,13 +56,21 @@ def test_bad_limit_is_400(api, limit):
     assert_names_field(err, "limit")
 
 
-@pytest.mark.parametrize("cursor", ["garbage", "!!!", "eyJub3QiOiAiYSBjdXJzb3IifQ", "W10", "x" * 500])
+# Well-formed base64 is not enough: the cursor must hold [created_at, id] as the API writes them.
+@pytest.mark.parametrize("cursor", ["", "garbage", "!!!", "eyJub3QiOiAiYSBjdXJzb3IifQ", "W10", "x" * 500,
+                                    "WyIyMDI2LTAxLTAxIiwgInYxIl0", "WyIyMDI2LTAxLTAxVDAwOjAwOjAwLjAwMDAwMFoiLCAiIl0"])
 def test_bad_cursor_is_400(api, cursor):
     err = assert_error(api.get("/videos", params={"cursor": cursor}), 400, "validation_error")
     assert_names_field(err, "cursor")
 
 
-@pytest.mark.parametrize("status", ["done", "READY", "awaiting-upload"])
+@pytest.mark.parametrize("tag", ["", "Music", "a b"])
+def test_bad_tag_is_400(api, tag):
+    err = assert_error(api.get("/videos", params={"tag": tag}), 400, "validation_error")
+    assert_names_field(err, "tag")
+
+
+@pytest.mark.parametrize("status", ["", "done", "READY", "awaiting-upload"])
 def test_bad_status_is_400(api, status):
     err = assert_error(api.get("/videos", params={"status": status}), 400, "validation_error")
     assert_names_field(err, "status")

@@ -68,6 +68,7 @@ def create_video():
         "method": "PUT",
         "headers": {"Content-Type": "application/octet-stream"},
         "expires_at": datetime.fromtimestamp(expires, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "token": token,  # the URL's own token, for the contract's link from createVideo to uploadSource
     }
     return body, 201, {"Location": f"/videos/{video.id}"}
 

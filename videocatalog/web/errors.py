@@ -36,7 +36,11 @@ def install_error_handlers(app: Flask) -> None:
         message = exc.description or exc.name
         if status == 405:
             message = "method not allowed on this path"
-        return error_response(status, HTTP_CODES.get(status, "internal"), message)
+        resp = error_response(status, HTTP_CODES.get(status, "internal"), message)
+        for key, value in exc.get_headers():
+            if key.lower() == "allow":  # RFC 9110: a 405 lists the methods the path does allow
+                resp.headers[key] = value
+        return resp
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
