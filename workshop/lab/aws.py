@@ -17,6 +17,7 @@ from botocore.config import Config
 
 from localaws import read_invocations
 from workshop.lab import session as lab
+from workshop.lab.cli import cli  # noqa: F401  (re-exported: notebooks call lab_aws.cli(aws, SERVICE, ...))
 from workshop.lab.iam import (  # noqa: F401  (the IAM helpers, re-exported: notebooks call them as lab_aws.*)
     ACCOUNT,
     CREDENTIALS,
