@@ -12,6 +12,8 @@ graceful_timeout = 10
 accesslog = None
 errorlog = "-"
 loglevel = "warning"
+# No request-line limit: an over-long query string gets the contract's JSON 400, not gunicorn's HTML 414.
+limit_request_line = 0
 proc_name = f"soa-{tier}"
 
 

@@ -19,6 +19,11 @@ def bind_host() -> str:
     return os.environ.get("WORKSHOP_BIND_HOST") or "127.0.0.1"
 
 
+# No limit on the request line (gunicorn's default is 4094 bytes): an over-long query string must reach the
+# app and get the contract's JSON 400 naming the field, not gunicorn's HTML 414. Headers keep their limits.
+LIMIT_REQUEST_LINE = 0
+
+
 def gunicorn_options(port: int) -> dict[str, Any]:
     """Settings for one service: its port (+ the probe port), workers and threads from the environment."""
     host = bind_host()
@@ -30,6 +35,7 @@ def gunicorn_options(port: int) -> dict[str, Any]:
         "workers": int(os.environ.get("WORKSHOP_WEB_WORKERS", "2")),
         "threads": int(os.environ.get("WORKSHOP_WEB_THREADS", "4")),
         "timeout": 120, "graceful_timeout": 10, "accesslog": None, "errorlog": "-", "loglevel": "warning",
+        "limit_request_line": LIMIT_REQUEST_LINE,
     }
 
 
