@@ -70,3 +70,11 @@ def test_report_lists_failed_requests_by_kind(tmp_path):
     assert "Lambda throttle" in section
     assert "<td>monolith</td><td>load</td><td>GET /videos/{id}</td><td>LocustBadStatusCode(code=429)</td><td>6</td>" \
         in section
+
+
+def test_the_saturation_table_names_how_locust_ran():
+    from workshop.report.html import locust_label
+
+    assert locust_label({"locust": {}}) == "Locust"
+    assert locust_label({"workers": 1}) == "Locust (1 worker)"
+    assert locust_label({"workers": 3}) == "Locust (3 workers)"

@@ -168,10 +168,18 @@ def _not_costed(cost: dict) -> str:
     return "; ".join(f"{a} ({why[a]})" if a in why else a for a in cost.get("not_costed") or [])
 
 
+def locust_label(saturation: dict) -> str:
+    """How the saturation table names the Locust run: one process, or a master with N workers."""
+    workers = saturation.get("workers")
+    if not workers:
+        return "Locust"
+    return f"Locust ({workers} worker{'s' if workers != 1 else ''})"
+
+
 def _harness(sat: dict | None) -> str:
     if not sat:
         return "<p>(no saturation test: the monolith was not measured)</p>"
-    tool = f"Locust ({sat['workers']} workers)" if sat.get("workers") else "Locust"
+    tool = locust_label(sat)
     rows = [{"tool": tool, **{k: sat["locust"].get(k) for k in ("rps", "p50_ms", "p99_ms", "peak_rps")}}]
     if sat.get("wrk"):
         rows.append({"tool": "wrk", **{k: sat["wrk"].get(k) for k in ("rps", "p50_ms", "p99_ms")}})
