@@ -18,7 +18,7 @@ from moto import mock_aws
 from videocatalog.adapters import awsclients
 from videocatalog.adapters.views_aws import CountsViewLog
 
-TABLE, VIDEOS, ROUNDS = "race-view-counts", 8, 60
+TABLE, VIDEOS, MIN_ROUNDS, MIN_READS = "race-view-counts", 8, 60, 12
 
 
 @pytest.fixture
@@ -42,13 +42,20 @@ def counts(monkeypatch):
 def test_trending_read_during_writes_sees_whole_counts(counts):
     """Every read succeeds; each video's total only grows between reads; the last read has every view."""
     minute0 = int(time.time() // 60) - 30
-    done, errors, reads = threading.Event(), [], ([], [])
+    done, errors, reads, rounds = threading.Event(), [], ([], []), [0]
 
     def write() -> None:
+        # Write until both readers have read often enough to overlap it (a fast writer on a quiet machine
+        # would otherwise finish before the readers start), within a bound.
+        deadline = time.monotonic() + 60
         try:
-            for i in range(ROUNDS):  # a new item each round (a new minute), plus a bump of an existing one
-                counts.add(f"v{i % VIDEOS}", minute0 + i // VIDEOS, 2)
+            i = 0
+            while i < MIN_ROUNDS or (min(len(r) for r in reads) < MIN_READS and time.monotonic() < deadline):
+                # a new item each round (a new minute), plus a bump of an existing one
+                counts.add(f"v{i % VIDEOS}", minute0 + (i // VIDEOS) % 30, 2)
                 counts.add(f"v{(i + 3) % VIDEOS}", minute0, 1)
+                i += 1
+                rounds[0] = i
         except Exception as exc:  # reported by the assertion below, with its type
             errors.append(f"writer: {type(exc).__name__}: {exc}")
         finally:
@@ -69,7 +76,7 @@ def test_trending_read_during_writes_sees_whole_counts(counts):
     assert not errors, errors[:3]
     assert min(len(r) for r in reads) > 10, "the readers hardly overlapped the writer: no race was run"
     final = dict(counts.top(minute0 * 60, VIDEOS))
-    assert sum(final.values()) == 3 * ROUNDS
+    assert sum(final.values()) == 3 * rounds[0]
     for seen in reads:  # a later read of one reader never sees less than an earlier one
         for video, total in final.items():
             totals = [r.get(video, 0) for r in seen] + [total]
