@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from localaws.config import PlatformConfig, default_unreserved_min
+from localaws.config import PlatformConfig
 from localaws.services.state import lambda_backend, reserved_total
 
 # AWS's documented per-account limits that the local platform reports unchanged (bytes).
 TOTAL_CODE_SIZE = 80 * 1024**3 * 15 // 16  # 75 GB
 CODE_SIZE_UNZIPPED = 250 * 1024 * 1024
 CODE_SIZE_ZIPPED = 50 * 1024 * 1024
-# The unreserved concurrency no reservation may eat into, by default (PlatformConfig.unreserved_min).
-minimum_unreserved = default_unreserved_min
 
 
 def code_size_total(region: str) -> int:

@@ -18,7 +18,7 @@ from aws_cli import CliResult, aws_executable, check_shape, cli_env, cli_error, 
 from lambda_helpers import zip_of
 
 from localaws import LocalAws
-from localaws.services.account import minimum_unreserved
+from localaws.config import default_unreserved_min as minimum_unreserved
 
 FN = "my-function"
 ROLE = "arn:aws:iam::123456789012:role/lambda-ex"

@@ -9,7 +9,7 @@ import botocore.session
 import pytest
 from botocore.parsers import create_parser
 
-from localaws.services.account import minimum_unreserved
+from localaws.config import default_unreserved_min as minimum_unreserved
 from localaws.services.not_implemented import not_implemented
 from localaws.services.operations import resolve_operation, service_model
 
