@@ -13,6 +13,7 @@ from workshop import archs, settings
 from workshop.measure import loadcheck, loadrun, metadata
 from workshop.records import ArchRecord
 from workshop.report.accounting import accounting_rows
+from workshop.report.html import locust_label
 from workshop.report.text import format_table, summary_rows, warnings
 from workshop.runtime import procs
 
@@ -80,8 +81,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     sat = (bench["archs"].get("monolith") or {}).get("saturation")
     if sat:
         wrk = f"{sat['wrk']['rps']:.0f} req/s" if sat.get("wrk") else "not installed"
-        how = f"{sat['workers']} workers" if sat.get("workers") else "one process"
-        print(f"monolith GET /videos at saturation: Locust ({how}) {sat['locust']['rps']:.0f} req/s "
+        print(f"monolith GET /videos at saturation: {locust_label(sat)} {sat['locust']['rps']:.0f} req/s "
               f"(highest rolling rate {sat['locust']['peak_rps']:.0f}), wrk {wrk}")
     for line in warnings(bench):
         print(f"WARNING: {line}")

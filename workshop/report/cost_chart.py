@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -25,7 +26,7 @@ def cost_chart(out: Path, dest: Path) -> Path | None:
     if not rows:
         return None
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    colors: dict[str, str] = {}
+    colors: dict[str, Any] = {}  # matplotlib colours: a name or an RGB(A) tuple
     for variant, style in STYLE.items():
         for arch in dict.fromkeys(r["arch"] for r in rows):
             if variant != "x86, INIT billed" and arch != "serverless":
@@ -37,7 +38,7 @@ def cost_chart(out: Path, dest: Path) -> Path | None:
             line, = ax.plot(*zip(*pts, strict=True), linestyle=style, color=colors.get(arch),
                             label=f"{arch} ({variant})" if arch == "serverless" else arch,
                             linewidth=1.6 if style == "-" else 1.0)
-            colors.setdefault(arch, str(line.get_color()))
+            colors.setdefault(arch, line.get_color())
     inputs = out / "cost" / "inputs.json"
     for cross in json.loads(inputs.read_text()).get("crossovers", []) if inputs.exists() else []:
         ax.scatter([cross["requests_per_month"]], [cross["usd"]], color="black", s=18, zorder=5)
