@@ -1,0 +1,48 @@
+"""What a soak watches: each component's RSS, open descriptors and threads, and how they move after warm-up."""
+
+from __future__ import annotations
+
+import psutil
+
+# The goals the soak is judged by (issue 16): memory that settles, descriptors that do not leak, no errors.
+RSS_GROWTH_GOAL_PCT = 10.0
+FDS_GROWTH_GOAL = 0
+
+
+def component_usage(pids: dict[str, int]) -> dict[str, dict]:
+    """RSS (MiB), open file descriptors and threads of each component, its child processes included."""
+    out = {}
+    for name, pid in pids.items():
+        rss = fds = threads = 0
+        try:
+            root = psutil.Process(pid)
+            for proc in [root, *root.children(recursive=True)]:
+                with proc.oneshot():
+                    rss, fds, threads = rss + proc.memory_info().rss, fds + proc.num_fds(), threads + proc.num_threads()
+        except psutil.Error:
+            continue  # gone (a reclaimed Lambda environment) or not ours to read
+        out[name] = {"rss_mib": rss / 2**20, "fds": fds, "threads": threads}
+    return out
+
+
+def growth(samples: list[dict], warmup_s: float) -> dict[str, dict]:
+    """Per component: RSS growth (%), fd and thread change from the first sample after warm-up to the last."""
+    after = [s for s in samples if s["t"] >= warmup_s] or samples[-1:]
+    first, last = after[0], after[-1]
+    out = {}
+    for name, end in last["components"].items():
+        start = first["components"].get(name)
+        if start is None:
+            continue  # born after warm-up (e.g. a new Lambda environment): no baseline
+        out[name] = {"rss_start_mib": start["rss_mib"], "rss_end_mib": end["rss_mib"],
+                     "rss_growth_pct": 100 * (end["rss_mib"] / start["rss_mib"] - 1) if start["rss_mib"] else 0.0,
+                     "fds_delta": end["fds"] - start["fds"], "threads_delta": end["threads"] - start["threads"]}
+    return out
+
+
+def verdict(record: dict) -> dict[str, bool]:
+    """Each goal met or not: RSS growth under 10% after warm-up, descriptors flat, zero errors."""
+    grown = record["growth"].values()
+    return {"rss": all(g["rss_growth_pct"] < RSS_GROWTH_GOAL_PCT for g in grown),
+            "fds": all(g["fds_delta"] <= FDS_GROWTH_GOAL for g in grown),
+            "errors": record["errors"] == 0}

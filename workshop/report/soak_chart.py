@@ -1,0 +1,42 @@
+"""The soak's chart: each component's RSS and the held load's p99 over the hold, one column per architecture."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from workshop.archs import ARCHITECTURES  # noqa: E402
+from workshop.endurance.soak import read_samples  # noqa: E402
+
+
+def soak_chart(out: Path, dest: Path) -> Path | None:
+    """RSS per component (top) and p99 per sample window (bottom) for every architecture that soaked."""
+    runs = [(arch, *read_samples(out / arch / "soak")) for arch in ARCHITECTURES if (out / arch / "soak").is_dir()]
+    runs = [r for r in runs if r[1]]
+    if not runs:
+        return None
+    fig, axes = plt.subplots(2, len(runs), figsize=(3.6 * len(runs) + 1, 5.4), squeeze=False, sharex="col")
+    for col, (arch, components, windows) in enumerate(runs):
+        lines: dict[str, list[tuple[float, float]]] = defaultdict(list)
+        for row in components:
+            lines[row["component"]].append((float(row["t"]), float(row["rss_mib"])))
+        top, bottom = axes[0][col], axes[1][col]
+        for name, points in sorted(lines.items()):
+            if len(points) > 1:  # a component seen once (a short-lived environment) has no trend
+                top.plot([t for t, _ in points], [m for _, m in points], label=name[:18])
+        top.set_title(arch)
+        top.legend(fontsize=6, loc="upper left")
+        bottom.plot([float(w["t"]) for w in windows], [float(w["p99_ms"]) for w in windows], color="tab:red")
+        bottom.set_xlabel("seconds into the hold")
+    axes[0][0].set_ylabel("RSS (MiB)")
+    axes[1][0].set_ylabel("p99 (ms)")
+    fig.suptitle("Soak: memory per component and p99 while holding half the capacity")
+    fig.tight_layout()
+    fig.savefig(dest, dpi=90)  # a window too small for a percentile is nan: matplotlib leaves a gap
+    plt.close(fig)
+    return dest

@@ -1,0 +1,38 @@
+"""The soak's part of the report: a row per component with its trend after warm-up, judged by the goals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workshop.endurance.trend import RSS_GROWTH_GOAL_PCT
+
+SOAK = (f"Each architecture held about half of its measured capacity (a closed-loop burst of reads) at a fixed "
+        f"arrival rate, its components sampled every few seconds. Growth counts from the end of the warm-up (the "
+        f"first fifth of the hold) to the last sample; the p99 drift is the last fifth's p99 over the p99 of the "
+        f"fifth right after warm-up. Goals: RSS growth under {RSS_GROWTH_GOAL_PCT:g}%, descriptors flat, zero "
+        f"errors. A short (quick) hold shows whether something runs away, not whether memory has settled: the "
+        f"full-mode hold is 10 minutes (`workshop soak ARCH`).")
+
+
+def soak_summary_rows(soaks: dict[str, dict[str, Any]]) -> list[dict]:
+    """Per architecture: the held rate, requests, errors, p99 at the start and end, and each goal met or not."""
+    rows = []
+    for arch, rec in soaks.items():
+        met = rec.get("goals_met") or {}
+        rows.append({"arch": arch, "capacity_rps": rec["capacity_rps"], "held_rps": rec["rate_rps"],
+                     "hold_s": rec["params"]["hold_s"], "requests": rec["requests"], "errors": rec["errors"],
+                     "p99_first_ms": rec["p99_first_ms"], "p99_last_ms": rec["p99_last_ms"],
+                     "p99_drift": rec["p99_drift"],
+                     "goals": ", ".join(f"{k} {'ok' if v else 'MISSED'}" for k, v in met.items())})
+    return rows
+
+
+def soak_rows(soaks: dict[str, dict[str, Any]]) -> list[dict]:
+    """Per architecture and component: RSS at the end of warm-up and at the end, growth, fd and thread change."""
+    rows = []
+    for arch, rec in soaks.items():
+        for name, g in sorted(rec["growth"].items()):
+            rows.append({"arch": arch, "component": name, "rss_start_mib": round(g["rss_start_mib"], 1),
+                         "rss_end_mib": round(g["rss_end_mib"], 1), "rss_growth_pct": round(g["rss_growth_pct"], 1),
+                         "fds_delta": g["fds_delta"], "threads_delta": g["threads_delta"]})
+    return rows
