@@ -40,11 +40,12 @@ def report(results: dict[str, dict], minutes: float) -> None:
     """Print each architecture's hold, then each component's growth after warm-up."""
     print(f"\nsoak of {minutes:g} min at a fixed arrival rate (growth measured after the first fifth)")
     print(f"{'arch':22} {'capacity/s':>10} {'held/s':>7} {'requests':>8} {'errors':>6} {'p99 first':>9} "
-          f"{'p99 last':>8} {'p99 drift':>9}")
+          f"{'p99 last':>8} {'p99 drift':>9} {'machine load':>12}")
     for arch, r in results.items():
         drift = r["p99_last_ms"] / r["p99_first_ms"] if r["p99_first_ms"] else float("nan")
         print(f"{arch:22} {r['capacity_rps']:10.1f} {r['rate_rps']:7.1f} {r['requests']:8d} {r['errors']:6d} "
-              f"{r['p99_first_ms']:9.1f} {r['p99_last_ms']:8.1f} {'x':>3}{drift:6.2f}")
+              f"{r['p99_first_ms']:9.1f} {r['p99_last_ms']:8.1f} {'x':>3}{drift:6.2f} "
+              f"{r.get('load1_first') or float('nan'):5.1f}->{r.get('load1_last') or float('nan'):<5.1f}")
     for arch, r in results.items():
         if r["error_kinds"]:
             print(f"{arch} errors by kind: {r['error_kinds']}")

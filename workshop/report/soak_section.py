@@ -9,9 +9,10 @@ from workshop.endurance.trend import RSS_GROWTH_GOAL_PCT
 SOAK = (f"Each architecture held about half of its measured capacity (a closed-loop burst of reads) at a fixed "
         f"arrival rate, its components sampled every few seconds. Growth counts from the end of the warm-up (the "
         f"first fifth of the hold) to the last sample; the p99 drift is the last fifth's p99 over the p99 of the "
-        f"fifth right after warm-up. Goals: RSS growth under {RSS_GROWTH_GOAL_PCT:g}%, descriptors flat, zero "
-        f"errors. A short (quick) hold shows whether something runs away, not whether memory has settled: the "
-        f"full-mode hold is 10 minutes (`workshop soak ARCH`).")
+        f"fifth right after warm-up, beside the machine's load average over the same two fifths: a drift that "
+        f"follows the machine's load is another tenant, not the architecture. Goals: RSS growth under "
+        f"{RSS_GROWTH_GOAL_PCT:g}%, descriptors flat, zero errors. A short (quick) hold shows whether something runs "
+        f"away, not whether memory has settled: the full-mode hold is 10 minutes (`workshop soak ARCH`).")
 
 
 def soak_summary_rows(soaks: dict[str, dict[str, Any]]) -> list[dict]:
@@ -22,7 +23,8 @@ def soak_summary_rows(soaks: dict[str, dict[str, Any]]) -> list[dict]:
         rows.append({"arch": arch, "capacity_rps": rec["capacity_rps"], "held_rps": rec["rate_rps"],
                      "hold_s": rec["params"]["hold_s"], "requests": rec["requests"], "errors": rec["errors"],
                      "p99_first_ms": rec["p99_first_ms"], "p99_last_ms": rec["p99_last_ms"],
-                     "p99_drift": rec["p99_drift"],
+                     "p99_drift": rec["p99_drift"], "machine_load_first": rec.get("load1_first"),
+                     "machine_load_last": rec.get("load1_last"),
                      "goals": ", ".join(f"{k} {'ok' if v else 'MISSED'}" for k, v in met.items())})
     return rows
 
