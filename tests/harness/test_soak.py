@@ -88,3 +88,27 @@ def test_workshop_soak_brings_the_monolith_up_holds_and_judges_it(tmp_path, caps
     assert record["rate_rps"] == pytest.approx(record["capacity_rps"] / 2) and record["errors"] == 0
     assert (tmp_path / "out" / "monolith" / "samples.csv").read_text().count("\n") > 5
     assert procs.load_arch("monolith") is None  # brought down again
+
+
+def test_a_listed_child_counts_only_as_itself(tmp_path):
+    import subprocess
+
+    from workshop.endurance.trend import component_usage
+
+    # A parent holding ~60 MiB with a child that is a component of its own (as environments under the local AWS).
+    script = ("import subprocess, sys, time; b = bytearray(60 * 2**20); "
+              "c = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(30)']); "
+              "print(c.pid, flush=True); time.sleep(30)")
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    child = 0
+    try:
+        child = int(parent.stdout.readline())
+        alone = component_usage({"parent": parent.pid})["parent"]
+        split = component_usage({"parent": parent.pid, "child": child})
+        assert split["parent"]["rss_mib"] == pytest.approx(alone["rss_mib"] - split["child"]["rss_mib"], rel=0.05)
+        assert split["parent"]["threads"] == alone["threads"] - split["child"]["threads"]
+    finally:
+        parent.kill()
+        parent.wait()
+        if child:
+            subprocess.run(["kill", "-9", str(child)], check=False)

@@ -10,19 +10,39 @@ FDS_GROWTH_GOAL = 0
 
 
 def component_usage(pids: dict[str, int]) -> dict[str, dict]:
-    """RSS (MiB), open file descriptors and threads of each component, its child processes included."""
+    """RSS (MiB), open file descriptors and threads of each component, its child processes included.
+
+    A child that is itself a listed component (a Lambda environment under the local AWS) counts only as
+    itself, so no memory is counted twice.
+    """
+    listed = set(pids.values())
     out = {}
     for name, pid in pids.items():
         rss = fds = threads = 0
         try:
             root = psutil.Process(pid)
-            for proc in [root, *root.children(recursive=True)]:
+            for proc in [root, *_own_children(root, listed)]:
                 with proc.oneshot():
                     rss, fds, threads = rss + proc.memory_info().rss, fds + proc.num_fds(), threads + proc.num_threads()
         except psutil.Error:
             continue  # gone (a reclaimed Lambda environment) or not ours to read
         out[name] = {"rss_mib": rss / 2**20, "fds": fds, "threads": threads}
     return out
+
+
+def _own_children(root: psutil.Process, listed: set[int]) -> list[psutil.Process]:
+    """The descendants of `root`, leaving out listed components and everything below them."""
+    own, stack = [], list(root.children())
+    while stack:
+        proc = stack.pop()
+        if proc.pid in listed:
+            continue
+        own.append(proc)
+        try:
+            stack.extend(proc.children())
+        except psutil.Error:
+            pass  # ended meanwhile
+    return own
 
 
 def growth(samples: list[dict], warmup_s: float) -> dict[str, dict]:
