@@ -74,7 +74,8 @@ def soak_folder(folder: Path, rss_growth: float) -> dict:
                 "requests": 60, "errors": 0, "error_kinds": {}, "p50_ms": 8.0, "p99_ms": 40.0 + t / 3}
                for t in range(0, 31, 3)]
     record = {"params": {"hold_s": 30.0}, "capacity_rps": 300.0, "rate_rps": 150.0, "warmup_s": 6.0,
-              "requests": 660, "errors": 0, "error_kinds": {}, "p99_first_ms": 43.0, "p99_last_ms": 50.0,
+              "requests": 660, "errors": 0, "error_kinds": {}, "errors_after_warmup": 0,
+              "p99_first_ms": 43.0, "p99_last_ms": 50.0,
               "p99_drift": 50 / 43, "growth": trend.growth(samples, 6.0)}
     record["goals_met"] = trend.verdict(record)
     soak.write(folder, record, samples)

@@ -30,9 +30,11 @@ def test_growth_counts_from_the_first_sample_after_warm_up():
 
 
 def test_verdict_names_each_goal_that_failed():
-    grown = {"growth": growth([sample(0, 100, 10), sample(10, 100, 10), sample(20, 115, 11)], 10), "errors": 0}
+    grown = {"growth": growth([sample(0, 100, 10), sample(10, 100, 10), sample(20, 115, 11)], 10),
+             "errors": 3, "errors_after_warmup": 0}  # throttles while starting up are not judged
     assert verdict(grown) == {"rss": False, "fds": False, "errors": True}
-    flat = {"growth": growth([sample(0, 100, 10), sample(10, 100, 10), sample(20, 105, 9)], 10), "errors": 2}
+    flat = {"growth": growth([sample(0, 100, 10), sample(10, 100, 10), sample(20, 105, 9)], 10),
+            "errors": 2, "errors_after_warmup": 2}
     assert verdict(flat) == {"rss": True, "fds": True, "errors": False}
 
 

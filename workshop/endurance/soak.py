@@ -69,13 +69,16 @@ def run(pids: Callable[[], dict[str, int]], url: str, ids: list[str], folder: Pa
     warmup_s = params.hold_s / 5
     first = load.window(t0 + warmup_s, t0 + 2 * warmup_s)
     final = load.window(t0 + params.hold_s - warmup_s)
+    steady = load.window(t0 + warmup_s)
     kinds: Counter[str] = Counter()
     for row in samples:
         kinds.update(row["error_kinds"])
     record: dict[str, Any] = {
         "params": asdict(params), "capacity_rps": capacity, "rate_rps": rate, "warmup_s": warmup_s,
         "requests": sum(s["requests"] for s in samples), "errors": sum(s["errors"] for s in samples),
-        "error_kinds": dict(kinds), "p99_first_ms": first["p99_ms"], "p99_last_ms": final["p99_ms"],
+        "error_kinds": dict(kinds), "errors_after_warmup": steady["errors"],
+        "error_kinds_after_warmup": steady["error_kinds"],
+        "p99_first_ms": first["p99_ms"], "p99_last_ms": final["p99_ms"],
         "growth": growth(samples, warmup_s)}
     record["p99_drift"] = (record["p99_last_ms"] / record["p99_first_ms"]) if record["p99_first_ms"] else None
     record["load1_first"], record["load1_last"] = (_mean_load(samples, warmup_s, 2 * warmup_s),

@@ -11,8 +11,10 @@ SOAK = (f"Each architecture held about half of its measured capacity (a closed-l
         f"first fifth of the hold) to the last sample; the p99 drift is the last fifth's p99 over the p99 of the "
         f"fifth right after warm-up, beside the machine's load average over the same two fifths: a drift that "
         f"follows the machine's load is another tenant, not the architecture. Goals: RSS growth under "
-        f"{RSS_GROWTH_GOAL_PCT:g}%, descriptors flat, zero errors. A short (quick) hold shows whether something runs "
-        f"away, not whether memory has settled: the full-mode hold is 10 minutes (`workshop soak ARCH`).")
+        f"{RSS_GROWTH_GOAL_PCT:g}%, descriptors flat, zero errors once the load is steady (errors of the warm-up, "
+        f"such as Lambda throttles while environments start, are shown but not judged). A short (quick) hold shows "
+        f"whether something runs away, not whether memory has settled: the full-mode hold is 10 minutes "
+        f"(`workshop soak ARCH`).")
 
 
 def soak_summary_rows(soaks: dict[str, dict[str, Any]]) -> list[dict]:
@@ -22,6 +24,8 @@ def soak_summary_rows(soaks: dict[str, dict[str, Any]]) -> list[dict]:
         met = rec.get("goals_met") or {}
         rows.append({"arch": arch, "capacity_rps": rec["capacity_rps"], "held_rps": rec["rate_rps"],
                      "hold_s": rec["params"]["hold_s"], "requests": rec["requests"], "errors": rec["errors"],
+                     "errors_after_warmup": rec["errors_after_warmup"],
+                     "error_kinds": ", ".join(f"{k} x{n}" for k, n in sorted(rec["error_kinds"].items())) or None,
                      "p99_first_ms": rec["p99_first_ms"], "p99_last_ms": rec["p99_last_ms"],
                      "p99_drift": rec["p99_drift"], "machine_load_first": rec.get("load1_first"),
                      "machine_load_last": rec.get("load1_last"),
