@@ -84,6 +84,19 @@ def record_mapping_target(uuid: str, function_name: str | None) -> None:
     _remember(_mapping_targets, uuid, function_name)
 
 
+def export_notes() -> dict[str, dict[str, str]]:
+    """What the front noted beside moto (dead-letter targets, mapping targets), for a state snapshot."""
+    with _lock:
+        return {"dead_letters": dict(_dead_letters), "mapping_targets": dict(_mapping_targets)}
+
+
+def import_notes(notes: dict[str, dict[str, str]]) -> None:
+    """Put back what export_notes() returned (a restored snapshot)."""
+    with _lock:
+        _dead_letters.update(notes.get("dead_letters", {}))
+        _mapping_targets.update(notes.get("mapping_targets", {}))
+
+
 def mapping_target(esm: Any) -> str:
     """What a mapping invokes: the name or ARN it was given (an alias keeps routing), else moto's ARN."""
     with _lock:
