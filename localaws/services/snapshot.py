@@ -71,26 +71,25 @@ def _key(backends: BackendDict[Any]) -> str:
 def _in_use() -> dict[str, dict[str, dict[str, Any]]]:
     """{backend class: {account: {region: backend}}} for every BackendDict moto has handed out."""
     return {_key(b): {acct: dict(dict.items(regions)) for acct, regions in list(b.items())}
-            for b in list(BackendDict._instances)}
+            for b in list(BackendDict._instances)}  # type: ignore[misc]  # moto reads it the same way
 
 
 def _picklable(backends: dict[str, Any]) -> dict[str, Any]:
-    """The services whose backends pickle; the others are named in the log and left out."""
-    try:
-        _dumps(backends)
-        return backends
-    except Exception:  # find which one fails, keep the rest
-        kept = {}
-        for key, value in backends.items():
-            try:
-                _dumps(value)
-                kept[key] = value
-            except Exception as exc:
-                if key in _unsaved:
-                    continue
-                _unsaved.add(key)
-                log.warning("localaws state: %s is not saved (%s: %s)", key, type(exc).__name__, exc)
-        return kept
+    """The services whose backends pickle; the others are named in the log (once) and left out from now on."""
+    kept = {}
+    for key, value in backends.items():
+        try:
+            _dumps(value)
+            kept[key] = value
+        except (pickle.PickleError, TypeError, AttributeError) as exc:
+            _unsaved.add(key)
+            log.warning("localaws state: %s is not saved (%s: %s)", key, type(exc).__name__, exc)
+    return kept
+
+
+def _document(backends: dict[str, Any]) -> bytes:
+    return _dumps({"format": FORMAT, "moto": moto.__version__, "backends": backends,
+                   "platform": state.export_notes()})
 
 
 def capture() -> bytes:
@@ -99,10 +98,11 @@ def capture() -> bytes:
     sys.setswitchinterval(30.0)  # this thread keeps the interpreter: no request changes moto half way through
     try:
         for attempt in range(3):
+            backends = {key: value for key, value in _in_use().items() if key not in _unsaved}
             try:
-                doc = {"format": FORMAT, "moto": moto.__version__, "backends": _picklable(_in_use()),
-                       "platform": state.export_notes()}
-                return _dumps(doc)
+                return _document(backends)
+            except (pickle.PickleError, TypeError, AttributeError):  # a service that does not pickle: leave it out
+                return _document(_picklable(backends))
             except RuntimeError:  # a dict changed size: something released the interpreter; try again
                 if attempt == 2:
                     raise
