@@ -95,9 +95,13 @@ def _serve(tmp_path: Path, state_file: Path) -> tuple[subprocess.Popen[str], str
     return proc, line.strip().split("AWS_ENDPOINT_URL=")[1]
 
 
-def _wait_for_snapshot_after(state_file: Path, since: float) -> None:
+def _wait_for_snapshot(endpoint: str, state_file: Path) -> None:
+    """Until a snapshot begun after everything done so far is on disk (snapshots follow requests)."""
+    mark = time.time()
+    time.sleep(0.1)
+    _client(endpoint, "sqs").list_queues()  # a request after `mark`: the next snapshot starts after it
     deadline = time.monotonic() + 30
-    while not (state_file.exists() and state_file.stat().st_mtime > since + 0.05):
+    while not (state_file.exists() and state_file.stat().st_mtime > mark + 0.05):
         assert time.monotonic() < deadline, "no snapshot was written"
         time.sleep(0.05)
 
@@ -107,7 +111,7 @@ def test_kill_9_restart_brings_back_the_last_periodic_snapshot(tmp_path: Path) -
     proc, endpoint = _serve(tmp_path, state_file)
     try:
         _fill(endpoint)
-        _wait_for_snapshot_after(state_file, time.time())
+        _wait_for_snapshot(endpoint, state_file)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=15)
         proc, endpoint = _serve(tmp_path, state_file)
