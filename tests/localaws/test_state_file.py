@@ -143,3 +143,44 @@ def test_absent_or_corrupt_state_file_starts_empty_with_a_log_line(tmp_path: Pat
         assert "cannot be restored" in said and "starting empty" in said
         assert (tmp_path / "state.pickle.bad").read_bytes() == content  # kept aside for a look
     assert state_file.exists()  # the new state was saved at stop
+
+
+RECORDER = """
+import base64, os
+def handler(event, context):
+    with open(os.environ["OUT"], "a") as fh:
+        for record in event["Records"]:
+            fh.write(base64.b64decode(record["kinesis"]["data"]).decode() + "\\n")
+"""
+
+
+def _delivered(out: Path, count: int) -> list[str]:
+    deadline = time.monotonic() + 60
+    while len(lines := (out.read_text().split() if out.exists() else [])) < count:
+        assert time.monotonic() < deadline, f"only {lines} delivered"
+        time.sleep(0.1)
+    time.sleep(1.0)  # anything delivered twice would show up by now
+    return out.read_text().split()
+
+
+def test_a_trim_horizon_stream_mapping_resumes_after_a_restart_without_delivering_twice(tmp_path: Path) -> None:
+    from lambda_helpers import zip_of
+
+    out = tmp_path / "delivered.txt"
+    cfg = PlatformConfig(state_file=str(tmp_path / "state.pickle"), snapshot_interval_s=0, poll_interval_s=0.05)
+    with start_local_aws(tmp_path / "first", config=cfg) as aws:
+        role = _client(aws.endpoint, "iam").create_role(RoleName="r", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+        _client(aws.endpoint, "lambda").create_function(
+            FunctionName="recorder", Runtime="python3.11", Role=role, Handler="app.handler",
+            Code={"ZipFile": zip_of({"app.py": RECORDER})}, Environment={"Variables": {"OUT": str(out)}})
+        kinesis = _client(aws.endpoint, "kinesis")
+        kinesis.create_stream(StreamName="views", ShardCount=1)
+        arn = kinesis.describe_stream(StreamName="views")["StreamDescription"]["StreamARN"]
+        _client(aws.endpoint, "lambda").create_event_source_mapping(
+            EventSourceArn=arn, FunctionName="recorder", StartingPosition="TRIM_HORIZON", BatchSize=10)
+        for view in ("a", "b", "c"):
+            kinesis.put_record(StreamName="views", Data=view.encode(), PartitionKey="p")
+        assert _delivered(out, 3) == ["a", "b", "c"]
+    with start_local_aws(tmp_path / "second", config=cfg) as aws:
+        _client(aws.endpoint, "kinesis").put_record(StreamName="views", Data=b"d", PartitionKey="p")
+        assert _delivered(out, 4) == ["a", "b", "c", "d"]  # d only: a, b and c are not handed over again
