@@ -42,6 +42,10 @@ class PlatformConfig:
     rest_timeout_s: float = field(default_factory=lambda: _float("WORKSHOP_APIGW_REST_TIMEOUT", 29.0))
     # 1.0 = real time; tests shorten every integration timeout (0.1: the HTTP API's 30 s becomes 3 s).
     apigw_time_scale: float = field(default_factory=lambda: _float("WORKSHOP_APIGW_TIME_SCALE", 1.0))
+    # Opt-in persistence of moto's state (services/persistence.py): None keeps everything in memory only.
+    state_file: str | None = field(default_factory=lambda: os.environ.get("WORKSHOP_LOCALAWS_STATE_FILE") or None)
+    # Seconds between snapshots while requests come in (0: only at graceful shutdown).
+    snapshot_interval_s: float = field(default_factory=lambda: _float("WORKSHOP_LOCALAWS_SNAPSHOT_INTERVAL", 2.0))
     gateway_payload_limit: int = 10 * 1024 * 1024
     sync_payload_limit: int = 6 * 1024 * 1024
     # What a function may return; AWS's error message names 6291556 bytes (6 MB + 100).

@@ -48,8 +48,18 @@ class Front:
         self.after_moto: Callable[[str], None] = lambda path: None
         # Calls the platform answers itself (account settings, API exports); None passes the call on.
         self.local_api: Callable[[dict[str, Any]], Any] | None = None
+        # Requests served so far (not exact under threads, only ever changing): the state file's "anything new?".
+        self.requests = 0
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        # Counted before and after: a snapshot taken while this request runs is followed by another one.
+        self.requests += 1
+        try:
+            return self._route(environ, start_response)
+        finally:
+            self.requests += 1
+
+    def _route(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
         if method == "POST" and INVOKE_PATH.match(path) and self.invoke_api:
             return self.invoke_api(Request(environ))(environ, start_response)

@@ -6,10 +6,9 @@ import functools
 import os
 import socket
 import threading
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from werkzeug.serving import make_server
 
@@ -23,6 +22,9 @@ from localaws.runtime.logs import LogSink, read_invocations
 from localaws.runtime.pool import EnvironmentPool
 from localaws.services.not_implemented import NotImplementedGuard
 from localaws.targets import Clients
+
+if TYPE_CHECKING:
+    from localaws.services.persistence import Persistence
 
 _active: list[LocalAws] = []
 
@@ -63,11 +65,15 @@ class LocalAws:
         self.cfg = config or PlatformConfig()
         self._stops: list[Callable[[], Any]] = []
         self._stop_front: Callable[[], Any] | None = None
+        self.persistence: Persistence | None = None
         try:
             plain = os.environ.get("WORKSHOP_LOCALAWS_PLAIN_MOTO") == "1"
             dispatcher = (DomainDispatcherApplication if plain else CachedDispatcher)(create_backend_app)
             self.front = Front(NotImplementedGuard(dispatcher))
             self._install_service_fixes()
+            if reset and not _active:
+                self._reset_moto(plain)
+            persistence = self._restore_state()
             self._server = make_server("127.0.0.1", port or 0, self.front, threaded=True,
                                        request_handler=_quiet_handler(MotoRequestHandler))
             self._server.daemon_threads = True  # type: ignore[attr-defined]  # a ThreadedWSGIServer
@@ -76,9 +82,9 @@ class LocalAws:
             thread = threading.Thread(target=self._server.serve_forever, name="localaws-front", daemon=True)
             thread.start()
             self._stop_front = functools.partial(_stop_server, self._server, thread)
-            if reset and not _active:
-                urllib.request.urlopen(urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST"))
             self._start_platform()
+            if persistence is not None:  # first in the list: stopping saves the state last, when all is still
+                self._stops.insert(0, persistence.start())
         except BaseException:
             self.stop()
             raise
@@ -94,6 +100,27 @@ class LocalAws:
         self._stops.append(fastpath.install())
         self.front.before_moto = tracking.before_moto_request
         self.front.after_moto = tracking.after_moto_request
+
+    @staticmethod
+    def _reset_moto(plain: bool) -> None:
+        # What POST /moto-api/reset does, done before the server serves (a restored state must not be wiped).
+        from moto.moto_api._internal.models import moto_api_backend
+
+        from localaws.services import tracking
+
+        moto_api_backend.reset()
+        if not plain:
+            tracking.GUARD.check(force=True)
+
+    def _restore_state(self) -> Persistence | None:
+        # Opt-in: restore the state file into moto before anything is served; snapshots start with the platform.
+        from localaws.services.persistence import Persistence
+
+        if not self.cfg.state_file:
+            return None
+        self.persistence = Persistence(self.cfg.state_file, self.cfg.snapshot_interval_s, lambda: self.front.requests)
+        self.persistence.restore()
+        return self.persistence
 
     def _start_platform(self) -> None:
         from localaws.apigw.gateway import Gateway
@@ -173,17 +200,25 @@ def active() -> LocalAws | None:
 
 
 def serve_until_signal(state_dir: str | Path, port: int | None = None,
-                       wrap_moto: Callable[[Any], Any] | None = None) -> None:
+                       wrap_moto: Callable[[Any], Any] | None = None, config: PlatformConfig | None = None) -> None:
     """Run a local AWS until SIGTERM or SIGINT, then stop everything; `wrap_moto` may wrap moto's WSGI app.
 
     The endpoint is printed as `AWS_ENDPOINT_URL=...` once it is ready (whoever started the process reads it).
+    With a state file (config or WORKSHOP_LOCALAWS_STATE_FILE) the state is saved on the way out.
     """
+    import logging
     import signal
 
+    state_log = logging.getLogger("localaws.persistence")
+    if not state_log.handlers:  # a program of its own: say on stderr what was restored, saved or dropped
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+        state_log.addHandler(handler)
+        state_log.setLevel(logging.INFO)
     done = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: done.set())
-    aws = start_local_aws(state_dir, port)
+    aws = start_local_aws(state_dir, port, config)
     try:
         if wrap_moto is not None:
             aws.front.moto_app = wrap_moto(aws.front.moto_app)  # the front forwards every non-Lambda request here

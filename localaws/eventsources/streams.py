@@ -12,7 +12,7 @@ import threading
 from typing import Any
 
 from localaws.runtime.pool import ShuttingDown, Throttled
-from localaws.services.state import mapping_target
+from localaws.services.state import mapping_target, record_checkpoint, restored_checkpoint
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,21 @@ class StreamPoller:
         else:
             shards = client.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]
             base = {"StreamArn": arn, "ShardIteratorType": position}
-        return [(s["ShardId"], {**base, "ShardId": s["ShardId"]}) for s in shards]
+        return [(s["ShardId"], self._resume({**base, "ShardId": s["ShardId"]})) for s in shards]
+
+    def _resume(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        # After a restored state file: go on after the last record delivered before the restart, not from the
+        # starting position again (TRIM_HORIZON would hand every record to the function a second time).
+        done = restored_checkpoint(self.esm.uuid, kwargs["ShardId"])
+        if done is None:
+            return kwargs
+        kwargs.pop("Timestamp", None)
+        return {**kwargs, "ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "StartingSequenceNumber": done}
+
+    def _checkpoint(self, shard_id: str, batch: list[dict[str, Any]]) -> None:
+        last = batch[-1]
+        sequence = last["SequenceNumber"] if self.kind == "kinesis" else last["dynamodb"]["SequenceNumber"]
+        record_checkpoint(self.esm.uuid, shard_id, sequence)
 
     def _start(self) -> None:
         try:
@@ -91,11 +105,13 @@ class StreamPoller:
                     self._stopping.wait(self.platform.cfg.poll_interval_s)
                     continue
             if self._deliver(shard_id, pending):
+                self._checkpoint(shard_id, pending)
                 pending, attempts = [], 0
                 continue
             attempts += 1
             limit = self.esm.max_retry_attempts
             if limit is not None and int(limit) >= 0 and attempts > int(limit):
+                self._checkpoint(shard_id, pending)
                 pending, attempts = [], 0  # give up on this batch, move on (records are skipped)
             else:
                 self._stopping.wait(self.platform.cfg.async_retry_delay_s)

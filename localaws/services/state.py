@@ -13,6 +13,10 @@ from localaws.config import ACCOUNT_ID
 _dead_letters: dict[str, str] = {}
 # moto pins a mapping on an alias to the alias's version; the front records the FunctionName asked for.
 _mapping_targets: dict[str, str] = {}
+# Stream mappings: the last sequence number handed to the function per "uuid/shard" (saved in the state file),
+# and the ones a restored state file brought, which a poller starting after the restore resumes after.
+_checkpoints: dict[str, str] = {}
+_restored_checkpoints: dict[str, str] = {}
 _lock = threading.Lock()
 
 
@@ -82,6 +86,32 @@ def record_dead_letter(name: str, target_arn: str | None) -> None:
 def record_mapping_target(uuid: str, function_name: str | None) -> None:
     """Remember the FunctionName (maybe alias-qualified) an event source mapping was created or updated with."""
     _remember(_mapping_targets, uuid, function_name)
+
+
+def record_checkpoint(uuid: str, shard_id: str, sequence_number: str) -> None:
+    """Note how far a stream mapping's shard has been delivered (for the state file)."""
+    _checkpoints[f"{uuid}/{shard_id}"] = sequence_number
+
+
+def restored_checkpoint(uuid: str, shard_id: str) -> str | None:
+    """The sequence number a restored state file says this shard was delivered up to (once), else None."""
+    with _lock:
+        return _restored_checkpoints.pop(f"{uuid}/{shard_id}", None)
+
+
+def export_notes() -> dict[str, dict[str, str]]:
+    """What the platform keeps beside moto (dead-letter and mapping targets, stream checkpoints), for a snapshot."""
+    with _lock:
+        return {"dead_letters": dict(_dead_letters), "mapping_targets": dict(_mapping_targets),
+                "checkpoints": {**_restored_checkpoints, **_checkpoints}}
+
+
+def import_notes(notes: dict[str, dict[str, str]]) -> None:
+    """Put back what export_notes() returned (a restored snapshot)."""
+    with _lock:
+        _dead_letters.update(notes.get("dead_letters", {}))
+        _mapping_targets.update(notes.get("mapping_targets", {}))
+        _restored_checkpoints.update(notes.get("checkpoints", {}))
 
 
 def mapping_target(esm: Any) -> str:

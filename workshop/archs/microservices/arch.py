@@ -174,6 +174,11 @@ def pids() -> dict[str, int]:
     return out
 
 
+def restart_local_aws() -> None:
+    """Restart the local AWS (after a kill -9, say) on its port; the jobs queued at its last snapshot come back."""
+    ms_localaws.restart()
+
+
 def new_capacity(service: str = "catalog") -> float:
     """Seconds from starting one more instance of `service` to its first healthy answer (it is then removed)."""
     before = set(_of(service))
