@@ -15,37 +15,65 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import tempfile
+import time
+from collections import Counter
 from pathlib import Path
 
 from isolated import running
-from soa_vs_monolith import seed
-
-from workshop.endurance import soak as endurance
+from soa_vs_monolith import drive, seed
+from soaklib import PacedLoad, component_usage, growth
 
 ARCHS = "monolith,soa,microservices:process,serverless"
 
 
 def soak(arch: str, args: argparse.Namespace) -> dict:
-    """Capacity, then the paced hold with samples (workshop.endurance.soak); returns its record."""
-    params = endurance.SoakParams(hold_s=args.minutes * 60, every_s=args.every, fraction=args.fraction,
-                                  threads=args.threads, capacity_s=args.capacity_s)
+    """Capacity, then the paced hold with samples; returns the samples and the growth after warm-up."""
     with running(arch) as (module, base):
         ids = seed(base, args.videos)
-        folder = args.out / arch.replace(":", "-") if args.out else Path(tempfile.mkdtemp(prefix="soak-"))
-        return endurance.run(module.pids, base, ids, folder, params)
+        paths = ["/videos", *(f"/videos/{i}" for i in ids)]
+        drive(base, paths, args.threads, 2.0)  # warm caches and connections before measuring
+        capacity = drive(base, paths, args.threads, args.capacity_s)["rps"]
+        rate = max(1.0, args.fraction * capacity)
+        load = PacedLoad(base, ids, rate, args.threads * 2)
+        samples: list[dict] = []
+        t0 = time.monotonic()
+        last = [t0]
+
+        def sample() -> None:
+            now = time.monotonic()
+            row = {"t": now - t0, "components": component_usage(module.pids()), **load.window(last[0])}
+            last[0] = now
+            samples.append(row)
+            worst = max(row["components"].values(), key=lambda c: c["rss_mib"], default={"rss_mib": 0})
+            print(f"  {arch} t={row['t']:6.1f}s req={row['requests']:5d} err={row['errors']:3d} "
+                  f"p50={row['p50_ms']:7.1f} p99={row['p99_ms']:7.1f} ms  largest RSS {worst['rss_mib']:.0f} MiB",
+                  flush=True)
+
+        sample()
+        load.run(args.minutes * 60, sample, args.every)
+        hold_s = args.minutes * 60
+        warmup_s = hold_s / 5
+        # p99 drift: the fifth right after warm-up against the last fifth of the hold.
+        first = load.window(t0 + warmup_s, t0 + 2 * warmup_s)
+        final = load.window(t0 + hold_s - warmup_s)
+        kinds: Counter[str] = Counter()
+        for row in samples:
+            kinds.update(row["error_kinds"])
+        return {"capacity_rps": capacity, "rate_rps": rate, "samples": samples, "error_kinds": dict(kinds),
+                "growth": growth(samples, warmup_s), "errors": sum(s["errors"] for s in samples),
+                "requests": sum(s["requests"] for s in samples),
+                "p99_first_ms": first["p99_ms"], "p99_last_ms": final["p99_ms"]}
 
 
 def report(results: dict[str, dict], minutes: float) -> None:
     """Print each architecture's hold, then each component's growth after warm-up."""
     print(f"\nsoak of {minutes:g} min at a fixed arrival rate (growth measured after the first fifth)")
     print(f"{'arch':22} {'capacity/s':>10} {'held/s':>7} {'requests':>8} {'errors':>6} {'p99 first':>9} "
-          f"{'p99 last':>8} {'p99 drift':>9} {'machine load':>12}")
+          f"{'p99 last':>8} {'p99 drift':>9}")
     for arch, r in results.items():
         drift = r["p99_last_ms"] / r["p99_first_ms"] if r["p99_first_ms"] else float("nan")
         print(f"{arch:22} {r['capacity_rps']:10.1f} {r['rate_rps']:7.1f} {r['requests']:8d} {r['errors']:6d} "
-              f"{r['p99_first_ms']:9.1f} {r['p99_last_ms']:8.1f} {'x':>3}{drift:6.2f} "
-              f"{r.get('load1_first') or float('nan'):5.1f}->{r.get('load1_last') or float('nan'):<5.1f}")
+              f"{r['p99_first_ms']:9.1f} {r['p99_last_ms']:8.1f} {'x':>3}{drift:6.2f}")
     for arch, r in results.items():
         if r["error_kinds"]:
             print(f"{arch} errors by kind: {r['error_kinds']}")
@@ -67,8 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--capacity-s", type=float, default=10.0, help="seconds of the capacity burst")
     parser.add_argument("--videos", type=int, default=50, help="videos seeded")
     parser.add_argument("--quick", action="store_true", default=os.environ.get("WORKSHOP_QUICK") == "1")
-    parser.add_argument("--json", type=Path, help="also write every record (growth, p99, errors) here")
-    parser.add_argument("--out", type=Path, help="folder for each architecture's samples.csv and windows.csv")
+    parser.add_argument("--json", type=Path, help="also write every sample and the growth here")
     args = parser.parse_args(argv)
     if args.quick:
         args.every, args.capacity_s, args.videos = min(args.every, 3.0), 5.0, 20

@@ -18,8 +18,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from workshop import archs
-from workshop.endurance.soak import SoakParams
-from workshop.endurance.soak import run as run_soak
 from workshop.measure import loadrun, metadata, seed
 from workshop.measure.saturation import saturation
 from workshop.records import ArchResult, BenchRecord
@@ -49,7 +47,6 @@ class BenchConfig:
     saturation_s: int = 10  # per tool and round
     saturation_users: int = 32
     backend: str | None = None  # microservices: docker or process (None: the module's default)
-    soak: SoakParams | None = field(default_factory=lambda: SoakParams(hold_s=180))  # None: no soak
 
     @classmethod
     def quick_mode(cls, out: Path, names: list[str], seed_: int = 42) -> BenchConfig:
@@ -60,8 +57,7 @@ class BenchConfig:
                                                     load=loadrun.LoadParams(users=5, think_time="0.1,0.4", seed=seed_)),
                    open_loop=loadrun.LoadParams(shape="open", users=2, spawn_rate=2, duration_s=8, arrival_rate=25,
                                                 seed=seed_),
-                   faults=("error:get_video",), coldstart_repeats=3, saturation_s=5, saturation_users=24,
-                   soak=SoakParams.quick(hold_s=30))
+                   faults=("error:get_video",), coldstart_repeats=3, saturation_s=5, saturation_users=24)
 
     def as_dict(self) -> dict:
         """The parameters as plain data."""
@@ -93,10 +89,6 @@ def run_arch(name: str, cfg: BenchConfig) -> ArchResult:
         result["load"] = loadrun.run_load(url, folder / "load", cfg.load, loadrun.safe_pids(module, name))
         log(f"{name}: open loop, {cfg.open_loop.arrival_rate:g} requests/s for {cfg.open_loop.duration_s}s")
         result["open_loop"] = loadrun.run_load(url, folder / "open", cfg.open_loop, loadrun.safe_pids(module, name))
-        if cfg.soak:
-            result["stage"] = "soak"
-            log(f"{name}: soak, half of the capacity for {cfg.soak.hold_s:g}s")
-            result["soak"] = run_soak(module.pids, url, result["seed"]["video_ids"], folder / "soak", cfg.soak)
         if name == "monolith":
             result["saturation"] = saturation(url, folder, cfg.saturation_users, cfg.saturation_s, cfg.seed,
                                               processes=cfg.load.processes)

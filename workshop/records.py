@@ -32,7 +32,7 @@ class ArchRecord(TypedDict, total=False):
 ArchResult = TypedDict("ArchResult", {
     "arch": str,
     "status": str,  # ok, failed or skipped
-    "stage": str,  # where it got to: up, seed, load, soak, rollback, coldstart, done
+    "stage": str,  # where it got to: up, seed, load, rollback, coldstart, done
     "reason": str,
     "down_error": str,
     "components": list[str],
@@ -46,7 +46,6 @@ ArchResult = TypedDict("ArchResult", {
     "saturation": dict[str, Any],
     "rollback": list[dict[str, Any]],
     "coldstart": dict[str, Any],
-    "soak": dict[str, Any],  # workshop/endurance/soak.py: capacity, held rate, growth after warm-up, goals met
     "lambda": "dict[str, Any] | None",  # serverless: billed usage during the load run
     "lambda_transcode": "dict[str, Any] | None",  # serverless: billed usage of the seed clip's cascade
     "lambda_concurrency": "dict[str, dict[str, Any] | None]",  # serverless: peak environments per load run

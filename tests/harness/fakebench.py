@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 from workshop.cost import usage as costrun
-from workshop.endurance import soak, trend
 from workshop.measure import metadata
 
 PCTS = ["50%", "66%", "75%", "80%", "90%", "95%", "98%", "99%", "99.9%", "99.99%", "100%"]
@@ -66,22 +65,7 @@ def rollback_folder(folder: Path) -> dict:
     return summary
 
 
-def soak_folder(folder: Path, rss_growth: float) -> dict:
-    """A 30 s soak: the web process grows by `rss_growth` MiB after its 6 s warm-up, the gunicorn master is flat."""
-    samples = [{"t": t, "components": {"web": {"rss_mib": 100 + rss_growth * max(0, t - 6) / 24, "fds": 12,
-                                               "threads": 5},
-                                       "master": {"rss_mib": 40.0, "fds": 8, "threads": 1}},
-                "requests": 60, "errors": 0, "error_kinds": {}, "p50_ms": 8.0, "p99_ms": 40.0 + t / 3}
-               for t in range(0, 31, 3)]
-    record = {"params": {"hold_s": 30.0}, "capacity_rps": 300.0, "rate_rps": 150.0, "warmup_s": 6.0,
-              "requests": 660, "errors": 0, "error_kinds": {}, "p99_first_ms": 43.0, "p99_last_ms": 50.0,
-              "p99_drift": 50 / 43, "growth": trend.growth(samples, 6.0)}
-    record["goals_met"] = trend.verdict(record)
-    soak.write(folder, record, samples)
-    return record
-
-
-def make(out: Path, locust_cpu: float = 20.0, soak_rss_growth: float = 4.0) -> dict:
+def make(out: Path, locust_cpu: float = 20.0) -> dict:
     """Write a one-architecture bench folder (monolith) and return bench.json's content."""
     arch = out / "monolith"
     locust_files(arch / "load", 123.4, 87.0)
@@ -102,8 +86,7 @@ def make(out: Path, locust_cpu: float = 20.0, soak_rss_growth: float = 4.0) -> d
                              "wrk": {"rps": 612.25, "p50_ms": 24, "p99_ms": 80}, "resources": res},
               "open_loop": {"total": {"requests": 200, "failures": 0, "rps": 24.9, "error_rate": 0.0, "p50_ms": 30.0,
                                       "p95_ms": 300.0, "p99_ms": 432.1}, "endpoints": {}},
-              "rollback": [rb], "coldstart": {"method": "m", "seconds": [0.31, 0.29]},
-              "soak": soak_folder(arch / "soak", soak_rss_growth)}
+              "rollback": [rb], "coldstart": {"method": "m", "seconds": [0.31, 0.29]}}
     (arch / "result.json").write_text(json.dumps(result))
     bench = {"config": {"quick": True}, "archs": {"monolith": result}, "skipped": {"serverless": "not built yet"},
              "total_s": 61.0}

@@ -11,7 +11,7 @@ import fakebench
 from workshop.report import charts
 from workshop.report import html as report
 
-KINDS = {"latency", "throughput", "resources", "saturation", "coldstart", "cost", "rollback", "soak"}
+KINDS = {"latency", "throughput", "resources", "saturation", "coldstart", "cost", "rollback"}
 
 
 def build(tmp_path, **kw) -> str:
@@ -38,18 +38,6 @@ def test_report_holds_tables_metadata_links_and_notes(tmp_path):
                  "monolith/metadata.json" if (tmp_path / "monolith/metadata.json").exists() else "metadata.json"):
         assert f'href="{link}"' in html, link
     assert "Locust, not the system" not in html
-
-
-def test_the_soak_section_judges_each_component_against_the_goals(tmp_path):
-    from test_harness_bench_e2e import cell
-
-    settled = build(tmp_path / "settled")
-    assert cell(settled, "goals", "held_rps", arch="monolith") == "rss ok, fds ok, errors ok"
-    assert cell(settled, "rss_growth_pct", "rss_growth_pct", component="web") == "4"
-    assert cell(settled, "rss_growth_pct", "rss_growth_pct", component="master") == "0"
-    leaking = build(tmp_path / "leaking", soak_rss_growth=25.0)
-    assert cell(leaking, "goals", "held_rps", arch="monolith") == "rss MISSED, fds ok, errors ok"
-    assert cell(leaking, "rss_growth_pct", "rss_growth_pct", component="web") == "25"
 
 
 def test_report_warns_when_locust_was_the_limit(tmp_path):

@@ -7,7 +7,6 @@ import json
 import signal
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 from workshop import archs, settings
@@ -15,7 +14,6 @@ from workshop.measure import loadcheck, loadrun, metadata
 from workshop.records import ArchRecord
 from workshop.report.accounting import accounting_rows
 from workshop.report.html import locust_label
-from workshop.report.soak_section import soak_summary_rows
 from workshop.report.text import format_table, summary_rows, warnings
 from workshop.runtime import procs
 
@@ -69,8 +67,6 @@ def cmd_bench(args: argparse.Namespace) -> int:
             params.workers = args.workers
     if args.backend:
         cfg.backend = args.backend
-    if args.soak_minutes is not None and cfg.soak:  # 0: no soak
-        cfg.soak = replace(cfg.soak, hold_s=args.soak_minutes * 60) if args.soak_minutes > 0 else None
     signal.signal(signal.SIGTERM, _interrupt)
     if args.target:  # the serverless bench on a deploy target (the local AWS or an AWS account)
         from workshop.cli.target import bench_on_target
@@ -87,10 +83,6 @@ def cmd_bench(args: argparse.Namespace) -> int:
         wrk = f"{sat['wrk']['rps']:.0f} req/s" if sat.get("wrk") else "not installed"
         print(f"monolith GET /videos at saturation: {locust_label(sat)} {sat['locust']['rps']:.0f} req/s "
               f"(highest rolling rate {sat['locust']['peak_rps']:.0f}), wrk {wrk}")
-    soaks = {a: r["soak"] for a, r in bench["archs"].items() if r.get("soak")}
-    if soaks:
-        print("soak: half of the capacity held; growth after warm-up (see report.html)")
-        print(format_table(soak_summary_rows(soaks)))
     for line in warnings(bench):
         print(f"WARNING: {line}")
     print(f"total {bench['total_s']} s; report: {out / 'report.html'}")
@@ -175,8 +167,6 @@ def add(sub: argparse._SubParsersAction) -> None:
                        help="serverless only: deploy to this target with the deployer, load it, bill it from "
                             "CloudWatch Logs, tear it down (aws: your account, at a cost printed first)")
     bench.add_argument("--yes", action="store_true", help="with --target: do not ask before deploying")
-    bench.add_argument("--soak-minutes", type=float,
-                       help="soak of each architecture at half its capacity (default 3; quick 0.5; 0: none)")
     bench.set_defaults(func=cmd_bench)
     load = sub.add_parser("load", help="one Locust run against an architecture")
     load.add_argument("arch", choices=archs.ARCHITECTURES)

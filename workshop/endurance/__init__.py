@@ -1,1 +1,1 @@
-"""Endurance: how an architecture holds a steady load for minutes (soak) and survives its parts being killed."""
+"""Endurance benchmarks of a running architecture: `faults.run` kills one component at a time under load."""

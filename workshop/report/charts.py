@@ -152,7 +152,6 @@ def saturation(out: Path, dest: Path) -> Path | None:
 def make_all(out: Path) -> list[dict]:
     """Draw every chart the folder has data for; writes charts/index.json and returns it."""
     from workshop.report.cost_chart import cost_chart
-    from workshop.report.soak_chart import soak_chart
 
     folder = out / "charts"
     folder.mkdir(parents=True, exist_ok=True)
@@ -160,8 +159,7 @@ def make_all(out: Path) -> list[dict]:
     for name, title, draw in (("latency", "Latency percentiles", latency), ("throughput", "Throughput", throughput),
                               ("resources", "CPU: system under test vs Locust", resources),
                               ("saturation", "Locust vs wrk", saturation), ("coldstart", "Cold start", coldstart),
-                              ("lambda_study", "Lambda cold vs warm", lambda_study), ("cost", "Cost", cost_chart),
-                              ("soak", "Soak: memory and p99 over the hold", soak_chart)):
+                              ("lambda_study", "Lambda cold vs warm", lambda_study), ("cost", "Cost", cost_chart)):
         try:
             drawn = draw(out, folder / f"{name}.png")
         except Exception as exc:  # one odd data file must not cost the whole report

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from workshop.measure.lambda_peak import peak_rows
 from workshop.report.accounting import ACCOUNTING, accounting_rows
-from workshop.report.soak_section import SOAK, soak_rows, soak_summary_rows
 from workshop.report.text import (
     COORDINATED_OMISSION,
     ERRORS,
@@ -141,7 +140,6 @@ def build(out: Path) -> Path:
              "<h2>Latency and throughput</h2>", by_kind("latency", "throughput", "resources"),
              "<h2>Is the harness the limit?</h2>",
              _harness(sat), by_kind("saturation"),
-             *_soak(bench, by_kind("soak")),
              "<h2>Rollback of a bad release under load</h2>", table(timings), by_kind("rollback"),
              "<h3>Blast radius (requests per endpoint while the bad release was live)</h3>", table(blast),
              "<h2>Cold start</h2>", table(coldstart_rows(bench)), by_kind("coldstart", "lambda_study"),
@@ -163,14 +161,6 @@ def build(out: Path) -> Path:
     path.write_text(f"<!doctype html><html><head><meta charset='utf-8'><title>Workshop bench</title>"
                     f"<style>{CSS}</style></head><body>{''.join(parts)}</body></html>")
     return path
-
-
-def _soak(bench: dict, charts: str) -> list[str]:
-    soaks = {a: r["soak"] for a, r in bench.get("archs", {}).items() if r.get("soak")}
-    if not soaks:
-        return ["<h2>Soak</h2><p>(no soak in this bench: <code>--soak-minutes 0</code>)</p>"]
-    return ["<h2>Soak: half of the capacity held</h2>", f"<p>{html.escape(SOAK)}</p>", table(soak_summary_rows(soaks)),
-            charts, "<h3>Each component after warm-up</h3>", table(soak_rows(soaks))]
 
 
 def _not_costed(cost: dict) -> str:

@@ -1,4 +1,4 @@
-"""Loads for endurance runs: a closed loop that finds capacity, and a paced (open-loop) load that holds a rate."""
+"""Pieces of the soak benchmark: a paced (open-loop) load, a per-component resource sampler, the trend."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 from statistics import quantiles
 
+import psutil
 import requests
 
 
@@ -19,34 +20,8 @@ def percentile_ms(latencies_s: list[float], p: int) -> float:
     return quantiles([1000 * x for x in latencies_s], n=100)[p - 1]
 
 
-def closed_loop_rps(base: str, paths: list[str], threads: int, seconds: float) -> float:
-    """Successful GETs per second when each of `threads` clients asks again as soon as it is answered."""
-    ok = [0] * threads
-    started = time.perf_counter()
-    stop = started + seconds
-
-    def worker(n: int) -> None:
-        rng = random.Random(n)
-        with requests.Session() as http:
-            while time.perf_counter() < stop:
-                try:
-                    ok[n] += http.get(base + rng.choice(paths), timeout=30).status_code == 200
-                except requests.RequestException:
-                    pass
-
-    pool = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    return sum(ok) / (time.perf_counter() - started)
-
-
 class PacedLoad:
-    """Requests at a fixed arrival rate; latency counts from the scheduled time (no coordinated omission).
-
-    The mix is the catalog's everyday traffic: 40% list, 40% get one video, 20% count a view.
-    """
+    """Requests at a fixed arrival rate; latency counts from the scheduled time (no coordinated omission)."""
 
     def __init__(self, base: str, ids: list[str], rate: float, threads: int) -> None:
         self.base, self.ids, self.rate, self.threads = base, ids, rate, threads
@@ -106,3 +81,34 @@ class PacedLoad:
         kinds = Counter(outcome for _, _, outcome in rows if outcome != "ok")
         return {"requests": len(rows), "errors": len(rows) - len(ok), "error_kinds": dict(kinds),
                 "p50_ms": percentile_ms(ok, 50), "p99_ms": percentile_ms(ok, 99)}
+
+
+def component_usage(pids: dict[str, int]) -> dict[str, dict]:
+    """RSS (MiB), open file descriptors and threads of each component, its child processes included."""
+    out = {}
+    for name, pid in pids.items():
+        rss = fds = threads = 0
+        try:
+            root = psutil.Process(pid)
+            for proc in [root, *root.children(recursive=True)]:
+                with proc.oneshot():
+                    rss, fds, threads = rss + proc.memory_info().rss, fds + proc.num_fds(), threads + proc.num_threads()
+        except psutil.Error:
+            continue  # gone (a reclaimed Lambda environment) or not ours to read
+        out[name] = {"rss_mib": rss / 2**20, "fds": fds, "threads": threads}
+    return out
+
+
+def growth(samples: list[dict], warmup_s: float) -> dict[str, dict]:
+    """Per component: RSS growth (%), fd and thread change from the first sample after warm-up to the last."""
+    after = [s for s in samples if s["t"] >= warmup_s] or samples[-1:]
+    first, last = after[0], after[-1]
+    out = {}
+    for name, end in last["components"].items():
+        start = first["components"].get(name)
+        if start is None:
+            continue  # born after warm-up (e.g. a new Lambda environment): no baseline
+        out[name] = {"rss_start_mib": start["rss_mib"], "rss_end_mib": end["rss_mib"],
+                     "rss_growth_pct": 100 * (end["rss_mib"] / start["rss_mib"] - 1) if start["rss_mib"] else 0.0,
+                     "fds_delta": end["fds"] - start["fds"], "threads_delta": end["threads"] - start["threads"]}
+    return out

@@ -1,0 +1,140 @@
+"""The fault benchmark: under a steady load with uploads in flight, kill -9 one component at a time and
+measure the errors clients saw, the time to recover, and the acknowledged uploads lost."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from workshop import settings
+from workshop.endurance import accounting
+from workshop.endurance.load import SteadyLoad
+from workshop.endurance.notes import LOCALAWS_CRASH
+from workshop.endurance.targets import Target, targets_for
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How hard and how long the benchmark pushes (quick mode: a few seconds of load per fault)."""
+
+    rate: float
+    threads: int
+    uploaders: int
+    warmup_s: float
+    hold_s: float  # load kept on after the recovery, so late errors show
+    recover_timeout_s: float
+    settle_timeout_s: float  # how long an acknowledged upload may take to end ready or failed
+    streak: int  # successes in a row that count as "recovered", per operation
+    seed_videos: int
+    clip: tuple[int, int, float]  # width, height, seconds
+
+
+def plan_for(quick: bool) -> Plan:
+    """The quick (CI) or the full plan."""
+    if quick:
+        return Plan(12, 3, 1, 1.5, 1.5, 30, 150, 3, 8, (160, 120, 1.0))
+    return Plan(25, 5, 2, 5, 10, 120, 300, 5, 30, (320, 240, 3.0))
+
+
+def one_fault(load: SteadyLoad, target: Target, plan: Plan) -> dict[str, Any]:
+    """Kill the target's victim, let it recover (restarting it where the harness is the operator), measure."""
+    window_start = time.monotonic()
+    victim = target.find()
+    row: dict[str, Any] = {"component": target.component, "victim": victim.name, "killed_pid": victim.pid,
+                           "mid_job": victim.busy, "recovered_by": target.recovered_by,
+                           "window_start": window_start, "operator_restart": target.restart is not None}
+    if victim.pid <= 1:
+        return {**row, "skipped": f"nothing to kill: {victim.name}", "recover_s": None, "client_errors": {}}
+    kill_t = time.monotonic()
+    target.kill(victim)
+    if target.restart is not None and target.down is not None:
+        while not target.down(victim) and time.monotonic() - kill_t < 15:
+            time.sleep(0.05)
+        row["detected_s"] = round(time.monotonic() - kill_t, 3)
+        target.restart()
+        row["restarted_s"] = round(time.monotonic() - kill_t, 3)
+    recovered = back_at = None
+    while time.monotonic() - kill_t < plan.recover_timeout_s:
+        if back_at is None and target.back(victim):
+            back_at = time.monotonic()
+        recovered = accounting.recovered_at(load.snapshot(), kill_t, plan.streak)
+        if recovered is not None and back_at is not None:
+            break
+        time.sleep(0.2)
+    time.sleep(plan.hold_s)
+    samples, end = load.snapshot(), time.monotonic()
+    last_error = accounting.last_error_at(samples, kill_t, end)
+    errors = accounting.client_errors(samples, kill_t, end)
+    return {**row, "killed_at_s": round(kill_t - load.started, 3), "window_end": end,
+            "recover_s": None if recovered is None else round(max(0.0, recovered - kill_t), 3),
+            "component_back_s": None if back_at is None else round(back_at - kill_t, 3),
+            "errors_until_s": None if last_error is None else round(last_error - kill_t, 3),
+            "client_errors": errors, "client_error_total": sum(errors.values()),
+            "errors_before_kill": accounting.client_errors(samples, window_start, kill_t), "note": target.note}
+
+
+def final_states(base: str, ids: list[str], timeout_s: float) -> dict[str, dict | None]:
+    """Poll every video until it is ready or failed, or the timeout ends; its last state (None: 404)."""
+    final: dict[str, dict | None] = {}
+    pending, deadline = list(ids), time.monotonic() + timeout_s
+    with requests.Session() as http:
+        while pending and time.monotonic() < deadline:
+            for video_id in list(pending):
+                try:
+                    resp = http.get(f"{base}/videos/{video_id}", timeout=10)
+                except requests.RequestException:
+                    continue
+                final[video_id] = resp.json() if resp.status_code == 200 else None if resp.status_code == 404 else \
+                    final.get(video_id, {"status": f"HTTP {resp.status_code}"})
+                if resp.status_code == 404 or final[video_id] and final[video_id]["status"] in ("ready", "failed"):
+                    pending.remove(video_id)
+            time.sleep(0.5)
+    return final
+
+
+def attribute_uploads(faults: list[dict], acked: dict[str, float], final: dict[str, dict | None],
+                      t0: float) -> None:
+    """Give each fault the uploads acknowledged in its window (the first also gets those before it)."""
+    starts = [t0] + [f["window_start"] for f in faults[1:]] + [float("inf")]
+    for i, fault in enumerate(faults):
+        window = accounting.window_of(acked, starts[i], starts[i + 1])
+        fault["uploads"] = accounting.settle_uploads(window, final)
+
+
+def run(module: Any, url: str, folder: str | Path, quick: bool | None = None) -> dict[str, Any]:
+    """Run every fault of the architecture that is up at `url`; writes faults.json and faults_load.csv."""
+    from videocatalog.testmedia import make_clip
+    from workshop.measure.seed import create_videos
+
+    quick = settings.quick() if quick is None else quick
+    out, plan = Path(folder), plan_for(quick)
+    out.mkdir(parents=True, exist_ok=True)
+    width, height, seconds = plan.clip
+    clip = make_clip(out / "fault-clip.mp4", width, height, seconds)
+    load = SteadyLoad(url, create_videos(url, plan.seed_videos, seed=7), clip, plan.rate, plan.threads,
+                      plan.uploaders)
+    load.start()
+    faults: list[dict] = []
+    try:
+        time.sleep(plan.warmup_s)
+        for target in targets_for(module, quick):
+            faults.append(one_fault(load, target, plan))
+    finally:
+        load.stop()
+    final = final_states(url, list(load.acked), plan.settle_timeout_s)
+    attribute_uploads(faults, load.acked, final, load.started)
+    totals = accounting.settle_uploads(load.acked, final)
+    record = {"architecture": module.NAME, "quick": quick, "plan": asdict(plan), "faults": faults,
+              "uploads": totals, "requests": len(load.samples), "localaws_crash": LOCALAWS_CRASH,
+              "load_csv": "faults_load.csv"}
+    for fault in faults:  # monotonic times mean nothing outside this run
+        fault.pop("window_start", None), fault.pop("window_end", None)
+    accounting.write_csv(accounting.per_second_rows(load.samples, load.started), out / "faults_load.csv")
+    (out / "faults.json").write_text(json.dumps(record, indent=2))
+    clip.unlink(missing_ok=True)
+    return record
