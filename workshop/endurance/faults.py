@@ -106,8 +106,11 @@ def attribute_uploads(faults: list[dict], acked: dict[str, float], final: dict[s
         fault["uploads"] = accounting.settle_uploads(window, final)
 
 
-def run(module: Any, url: str, folder: str | Path, quick: bool | None = None) -> dict[str, Any]:
-    """Run every fault of the architecture that is up at `url`; writes faults.json and faults_load.csv."""
+def run(module: Any, url: str, folder: str | Path, quick: bool | None = None, localaws: bool = False) -> dict[str, Any]:
+    """Run every fault of the architecture that is up at `url`; writes faults.json and faults_load.csv.
+
+    `localaws` adds a last fault, the local AWS itself (microservices and serverless; off by default).
+    """
     from videocatalog.testmedia import make_clip
     from workshop.measure.seed import create_videos
 
@@ -122,7 +125,7 @@ def run(module: Any, url: str, folder: str | Path, quick: bool | None = None) ->
     faults: list[dict] = []
     try:
         time.sleep(plan.warmup_s)
-        for target in targets_for(module, quick):
+        for target in targets_for(module, quick, localaws):
             faults.append(one_fault(load, target, plan))
     finally:
         load.stop()

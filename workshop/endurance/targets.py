@@ -138,11 +138,14 @@ def soa_targets(module: Any, busy_wait_s: float) -> list[Target]:
     return [target(tier) for tier in ("data", "logic", "presentation")]
 
 
-def targets_for(module: Any, quick: bool) -> list[Target]:
-    """The fault targets of the architecture `module` runs."""
+def targets_for(module: Any, quick: bool, localaws: bool = False) -> list[Target]:
+    """The fault targets of the architecture `module` runs (`localaws`: the local AWS itself last)."""
     from workshop.endurance import targets_cloud
 
     busy_wait_s = BUSY_WAIT_S / 3 if quick else BUSY_WAIT_S
     makers = {"monolith": monolith_targets, "soa": soa_targets,
               "microservices": targets_cloud.microservices_targets, "serverless": targets_cloud.serverless_targets}
-    return makers[module.NAME](module, busy_wait_s)
+    found = makers[module.NAME](module, busy_wait_s)
+    if localaws and module.NAME in ("microservices", "serverless"):
+        found.append(targets_cloud.localaws_target(module))
+    return found

@@ -97,3 +97,30 @@ def serverless_targets(module: Any, busy_wait_s: float) -> list[Target]:
         Target("render mid-job", "Lambda platform (async retry of the render event)",
                lambda: wait_for(rendering, any_render, busy_wait_s), kill_process, back=lambda _v: True),
     ]
+
+
+def localaws_target(module: Any) -> Target:
+    """The local AWS itself (microservices: its queues; serverless: everything), restarted by the harness."""
+    from workshop.runtime import procs
+
+    def find() -> Victim:
+        record = procs.records(module.NAME).get("localaws")
+        return Victim(record["pid"] if record else 0, "local AWS (moto)")
+
+    def restart() -> None:
+        if module.NAME == "microservices":
+            from workshop.archs.microservices import aws as ms_localaws
+
+            port = int((procs.load_arch(module.NAME) or {})["variables"]["WORKSHOP_LOCALAWS_PORT"])
+            procs.stop(module.NAME, "localaws", timeout_s=2)
+            ms_localaws.start(port)  # same port and queue names: the services' queue URLs hold again
+        else:
+            module.down()
+            module.up()  # a new deployment: a new API id, so the load's old URL stays gone
+
+    def back(_v: Victim) -> bool:
+        return procs.alive(find().pid)
+
+    return Target("localaws", "harness (operator restart of the local AWS; its in-memory state is gone)", find,
+                  kill_group, back=back, down=lambda v: not procs.alive(v.pid), restart=restart,
+                  note="moto keeps its state in memory; see localaws_crash")
