@@ -171,8 +171,9 @@ class SqliteJobQueue:
         job_id, attempts = (int(x) for x in job.receipt.split(":"))
         self.db.connect().execute("DELETE FROM jobs WHERE id = ? AND attempts = ?", (job_id, attempts))
 
-    def release(self, job: Job) -> None:
-        self.db.connect().execute("UPDATE jobs SET visible_at = 0 WHERE id = ?", (int(job.receipt.split(":")[0]),))
+    def release(self, job: Job, delay_s: float = 0) -> None:
+        self.db.connect().execute("UPDATE jobs SET visible_at = ? WHERE id = ?",
+                                  (time.time() + delay_s if delay_s > 0 else 0, int(job.receipt.split(":")[0])))
 
     def release_claimed_by(self, pid: int) -> int:
         """Make the jobs a dead process had claimed visible again; returns how many."""
