@@ -15,6 +15,7 @@ from videocatalog import auth
 
 CLIENT_TIMEOUT_S = 10.0  # a request slower than this counts as a timeout error, as a client would see it
 OPS = ("list", "get", "view", "create", "health")  # the operations that must succeed again after a fault
+PIPELINE_WAIT_S = 30.0  # the longest an uploader waits for its clip to settle before it sends the next
 
 
 @dataclass(frozen=True)
@@ -99,13 +100,15 @@ class SteadyLoad:
             while not self._stop.wait(0.2):
                 self._one(http, "health", rng)
 
-    def _upload_once(self, http: requests.Session, n: int) -> None:
-        sent = time.monotonic()
+    def _upload_once(self, http: requests.Session, n: int) -> str | None:
+        """Create a video and upload the clip; returns its id once the upload was acknowledged."""
+        sent, acked = time.monotonic(), None
         try:
             resp = http.post(f"{self.base}/videos", json={"title": f"fault upload {n}"}, headers=self._headers,
                              timeout=CLIENT_TIMEOUT_S)
             if resp.status_code != 201:
-                return self._record(sent, "upload", outcome_of(resp, 201))
+                self._record(sent, "upload", outcome_of(resp, 201))
+                return None
             video = resp.json()
             put = http.request(video["upload"]["method"], video["upload"]["url"], data=self.clip.read_bytes(),
                                headers=video["upload"].get("headers") or {}, timeout=4 * CLIENT_TIMEOUT_S)
@@ -113,16 +116,30 @@ class SteadyLoad:
             if outcome == "ok":
                 with self._lock:
                     self.acked[video["id"]] = time.monotonic()
+                acked = video["id"]
         except requests.RequestException as exc:
             outcome = type(exc).__name__
         self._record(sent, "upload", outcome)
+        return acked
+
+    def _wait_settled(self, http: requests.Session, video_id: str | None) -> None:
+        """Until the upload leaves the pipeline (or PIPELINE_WAIT_S): each uploader keeps one clip in flight,
+        so the pipeline is busy at every kill without a backlog that would make the load itself the fault."""
+        deadline = time.monotonic() + PIPELINE_WAIT_S
+        while video_id and not self._stop.wait(0.3) and time.monotonic() < deadline:
+            try:
+                if http.get(f"{self.base}/videos/{video_id}", timeout=CLIENT_TIMEOUT_S).json().get("status") in (
+                        "ready", "failed"):
+                    return
+            except (requests.RequestException, ValueError):
+                pass  # the fault may be on that path too: the final accounting follows every upload anyway
 
     def _uploader(self, n: int) -> None:
         with requests.Session() as http:
             count = 0
-            while not self._stop.wait(0.5):  # a short pause: keeps a few uploads in the pipeline, not a flood
+            while not self._stop.wait(0.2):
                 count += 1
-                self._upload_once(http, n * 10_000 + count)
+                self._wait_settled(http, self._upload_once(http, n * 10_000 + count))
 
     def start(self) -> None:
         """Start every thread of the load."""

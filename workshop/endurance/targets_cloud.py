@@ -62,7 +62,8 @@ def microservices_targets(module: Any, busy_wait_s: float) -> list[Target]:
 
         def healthy() -> bool:
             live = of(service)
-            return len(live) >= count and all(answers(f"http://127.0.0.1:{r['probe_port']}/health") for r in live.values())
+            probes_ok = (answers(f"http://127.0.0.1:{r['probe_port']}/health") for r in live.values())
+            return len(live) >= count and all(probes_ok)
 
         find = (lambda: wait_for(pick, first, busy_wait_s)) if service == "transcode" else first
         return Target(service, "harness (operator restart: scale)" + (" + SQS redelivery" if service == "transcode"
