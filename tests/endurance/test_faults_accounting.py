@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from workshop.endurance import accounting, faults
+from workshop.endurance import accounting, faults, plan
 from workshop.endurance.load import OPS, Sample
 from workshop.endurance.targets import Target, Victim, kill_group, kill_process
 from workshop.report import faults_section
@@ -95,9 +95,9 @@ def test_one_fault_with_the_harness_as_operator_measures_detection_restart_and_r
 
     target = Target("tier", "harness", lambda: Victim(123456789, "fake"), lambda v: setattr(load, "down", True),
                     back=lambda v: restarted.is_set(), down=lambda v: load.down, restart=restart)
-    plan = faults.Plan(10, 1, 0, 0, 0.1, 5, 1, 3, 1, (16, 16, 0.1))
+    quick_plan = plan.Plan(10, 1, 0, 0, 0.1, 5, 1, 3, 1, (16, 16, 0.1))
     try:
-        row = faults.one_fault(load, target, plan)  # type: ignore[arg-type]
+        row = faults.one_fault(load, target, quick_plan)  # type: ignore[arg-type]
     finally:
         load.stop()
     assert row["operator_restart"] and row["detected_s"] < 0.2 and row["restarted_s"] >= 0.3
@@ -108,7 +108,7 @@ def test_one_fault_with_the_harness_as_operator_measures_detection_restart_and_r
 def test_a_fault_with_nothing_to_kill_is_skipped_and_never_signals_pid_zero():
     kill_process(Victim(0, "nothing")), kill_group(Victim(0, "nothing"))  # would kill our own group if sent
     target = Target("warm environment", "platform", lambda: Victim(0, "no environment"), kill_process, lambda v: True)
-    row = faults.one_fault(FakeLoad(), target, faults.plan_for(True))  # type: ignore[arg-type]
+    row = faults.one_fault(FakeLoad(), target, plan.plan_for(True))  # type: ignore[arg-type]
     assert row["skipped"] == "nothing to kill: no environment" and row["recover_s"] is None
 
 

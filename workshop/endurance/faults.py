@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -15,30 +15,8 @@ from workshop import settings
 from workshop.endurance import accounting
 from workshop.endurance.load import SteadyLoad
 from workshop.endurance.notes import LOCALAWS_CRASH
-from workshop.endurance.targets import Target, targets_for
-
-
-@dataclass(frozen=True)
-class Plan:
-    """How hard and how long the benchmark pushes (quick mode: a few seconds of load per fault)."""
-
-    rate: float
-    threads: int
-    uploaders: int
-    warmup_s: float
-    hold_s: float  # load kept on after the recovery, so late errors show
-    recover_timeout_s: float
-    settle_timeout_s: float  # how long an acknowledged upload may take to end ready or failed
-    streak: int  # successes in a row that count as "recovered", per operation
-    seed_videos: int
-    clip: tuple[int, int, float]  # width, height, seconds
-
-
-def plan_for(quick: bool) -> Plan:
-    """The quick (CI) or the full plan."""
-    if quick:
-        return Plan(12, 3, 1, 1.5, 1.5, 30, 150, 3, 8, (160, 120, 1.0))
-    return Plan(25, 5, 2, 5, 10, 120, 300, 5, 30, (320, 240, 3.0))
+from workshop.endurance.plan import Plan, plan_for, targets_for
+from workshop.endurance.targets import Target
 
 
 def one_fault(load: SteadyLoad, target: Target, plan: Plan) -> dict[str, Any]:
@@ -78,9 +56,25 @@ def one_fault(load: SteadyLoad, target: Target, plan: Plan) -> dict[str, Any]:
             "errors_before_kill": accounting.client_errors(samples, window_start, kill_t), "note": target.note}
 
 
+def warm_up(load: SteadyLoad, plan: Plan) -> float | None:
+    """Hold the load until every operation has its streak of successes (cold starts done, caches warm), at
+    least `warmup_s`; seconds it took (None: not steady within the recovery timeout, the faults run anyway)."""
+    time.sleep(plan.warmup_s)
+    deadline = load.started + plan.warmup_s + plan.recover_timeout_s
+    while time.monotonic() < deadline:
+        steady = accounting.recovered_at(load.snapshot(), time.monotonic() - max(plan.warmup_s, 3.0), plan.streak)
+        if steady is not None:
+            return round(time.monotonic() - load.started, 3)
+        time.sleep(0.2)
+    return None
+
+
 def final_states(base: str, ids: list[str], timeout_s: float) -> dict[str, dict | None]:
-    """Poll every video until it is ready or failed, or the timeout ends; its last state (None: 404)."""
-    final: dict[str, dict | None] = {}
+    """Poll every video until it is ready or failed, or the timeout ends; its last state (None: 404).
+
+    A video the API never answered for stays `{"status": "unanswered"}`: counted as stuck, not missing.
+    """
+    final: dict[str, dict | None] = dict.fromkeys(ids, {"status": "unanswered"})
     pending, deadline = list(ids), time.monotonic() + timeout_s
     with requests.Session() as http:
         while pending and time.monotonic() < deadline:
@@ -89,9 +83,13 @@ def final_states(base: str, ids: list[str], timeout_s: float) -> dict[str, dict 
                     resp = http.get(f"{base}/videos/{video_id}", timeout=10)
                 except requests.RequestException:
                     continue
-                final[video_id] = resp.json() if resp.status_code == 200 else None if resp.status_code == 404 else \
-                    final.get(video_id, {"status": f"HTTP {resp.status_code}"})
-                if resp.status_code == 404 or final[video_id] and final[video_id]["status"] in ("ready", "failed"):
+                if resp.status_code == 404:
+                    final[video_id] = None
+                elif resp.status_code == 200:
+                    final[video_id] = resp.json()
+                else:
+                    continue  # a 5xx: ask again
+                if final[video_id] is None or (final[video_id] or {}).get("status") in ("ready", "failed"):
                     pending.remove(video_id)
             time.sleep(0.5)
     return final
@@ -124,7 +122,7 @@ def run(module: Any, url: str, folder: str | Path, quick: bool | None = None, lo
     load.start()
     faults: list[dict] = []
     try:
-        time.sleep(plan.warmup_s)
+        warm_s = warm_up(load, plan)
         for target in targets_for(module, quick, localaws):
             faults.append(one_fault(load, target, plan))
     finally:
@@ -132,7 +130,7 @@ def run(module: Any, url: str, folder: str | Path, quick: bool | None = None, lo
     final = final_states(url, list(load.acked), plan.settle_timeout_s)
     attribute_uploads(faults, load.acked, final, load.started)
     totals = accounting.settle_uploads(load.acked, final)
-    record = {"architecture": module.NAME, "quick": quick, "plan": asdict(plan), "faults": faults,
+    record = {"architecture": module.NAME, "quick": quick, "plan": asdict(plan), "warm_s": warm_s, "faults": faults,
               "uploads": totals, "requests": len(load.samples), "localaws_crash": LOCALAWS_CRASH,
               "load_csv": "faults_load.csv"}
     for fault in faults:  # monotonic times mean nothing outside this run

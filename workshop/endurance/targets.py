@@ -1,6 +1,7 @@
 """What the fault benchmark kills in each architecture, who brings it back, and how the harness restarts
 what nothing supervises (it plays the operator: it sees the death through health, then restarts the
-component with the architecture's own functions). Monolith and SOA here; the others in targets_cloud.py."""
+component with the architecture's own functions). Monolith and SOA here; the others in targets_cloud.py;
+plan.py picks them per architecture."""
 
 from __future__ import annotations
 
@@ -13,8 +14,6 @@ from typing import Any
 
 import psutil
 import requests
-
-BUSY_WAIT_S = 30.0  # how long to wait for a worker to be mid-transcode before killing an idle one
 
 
 @dataclass(frozen=True)
@@ -136,16 +135,3 @@ def soa_targets(module: Any, busy_wait_s: float) -> list[Target]:
                       down=lambda _v: not answers(f"{module.url(tier)}/health"), restart=restart)
 
     return [target(tier) for tier in ("data", "logic", "presentation")]
-
-
-def targets_for(module: Any, quick: bool, localaws: bool = False) -> list[Target]:
-    """The fault targets of the architecture `module` runs (`localaws`: the local AWS itself last)."""
-    from workshop.endurance import targets_cloud
-
-    busy_wait_s = BUSY_WAIT_S / 3 if quick else BUSY_WAIT_S
-    makers = {"monolith": monolith_targets, "soa": soa_targets,
-              "microservices": targets_cloud.microservices_targets, "serverless": targets_cloud.serverless_targets}
-    found = makers[module.NAME](module, busy_wait_s)
-    if localaws and module.NAME in ("microservices", "serverless"):
-        found.append(targets_cloud.localaws_target(module))
-    return found

@@ -1,0 +1,45 @@
+"""How hard and how long the fault benchmark pushes, and which faults each architecture gets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from workshop.endurance import targets_cloud
+from workshop.endurance.targets import Target, monolith_targets, soa_targets
+
+BUSY_WAIT_S = 30.0  # how long to wait for a worker to be mid-transcode before killing an idle one
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How hard and how long the benchmark pushes (quick mode: a few seconds of load per fault)."""
+
+    rate: float
+    threads: int
+    uploaders: int
+    warmup_s: float
+    hold_s: float  # load kept on after the recovery, so late errors show
+    recover_timeout_s: float
+    settle_timeout_s: float  # how long an acknowledged upload may take to end ready or failed
+    streak: int  # successes in a row that count as "recovered", per operation
+    seed_videos: int
+    clip: tuple[int, int, float]  # width, height, seconds
+
+
+def plan_for(quick: bool) -> Plan:
+    """The quick (CI) or the full plan."""
+    if quick:
+        return Plan(12, 6, 1, 1.5, 1.5, 30, 150, 3, 8, (160, 120, 1.0))
+    return Plan(25, 10, 2, 5, 10, 120, 300, 5, 30, (320, 240, 3.0))
+
+
+def targets_for(module: Any, quick: bool, localaws: bool = False) -> list[Target]:
+    """The fault targets of the architecture `module` runs (`localaws`: the local AWS itself last)."""
+    busy_wait_s = BUSY_WAIT_S / 3 if quick else BUSY_WAIT_S
+    makers = {"monolith": monolith_targets, "soa": soa_targets,
+              "microservices": targets_cloud.microservices_targets, "serverless": targets_cloud.serverless_targets}
+    found = makers[module.NAME](module, busy_wait_s)
+    if localaws and module.NAME in ("microservices", "serverless"):
+        found.append(targets_cloud.localaws_target(module))
+    return found
