@@ -6,7 +6,7 @@ import threading
 import time
 
 from workshop.endurance import accounting, faults, plan
-from workshop.endurance.load import OPS, Sample
+from workshop.endurance.samples import OPS, Sample
 from workshop.endurance.targets import Target, Victim, kill_group, kill_process
 from workshop.report import faults_section
 
@@ -95,7 +95,7 @@ def test_one_fault_with_the_harness_as_operator_measures_detection_restart_and_r
 
     target = Target("tier", "harness", lambda: Victim(123456789, "fake"), lambda v: setattr(load, "down", True),
                     back=lambda v: restarted.is_set(), down=lambda v: load.down, restart=restart)
-    quick_plan = plan.Plan(10, 1, 0, 0, 0.1, 5, 1, 3, 1, (16, 16, 0.1))
+    quick_plan = plan.Plan(10, 1, 0, 0, 0.1, 5, 1, 3, 1, 1, (16, 16, 0.1))
     try:
         row = faults.one_fault(load, target, quick_plan)  # type: ignore[arg-type]
     finally:

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from workshop.endurance.load import OPS, Sample
+from workshop.endurance.samples import OPS, Sample
 
 
 def client_errors(samples: Iterable[Sample], since: float, until: float = float("inf")) -> dict[str, int]:

@@ -118,7 +118,7 @@ def run(module: Any, url: str, folder: str | Path, quick: bool | None = None, lo
     width, height, seconds = plan.clip
     clip = make_clip(out / "fault-clip.mp4", width, height, seconds)
     load = SteadyLoad(url, create_videos(url, plan.seed_videos, seed=7), clip, plan.rate, plan.threads,
-                      plan.uploaders)
+                      plan.uploaders, plan.pipeline_wait_s)
     load.start()
     faults: list[dict] = []
     try:

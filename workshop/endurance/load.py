@@ -12,31 +12,7 @@ from pathlib import Path
 import requests
 
 from videocatalog import auth
-
-CLIENT_TIMEOUT_S = 10.0  # a request slower than this counts as a timeout error, as a client would see it
-OPS = ("list", "get", "view", "create", "health")  # the operations that must succeed again after a fault
-PIPELINE_WAIT_S = 30.0  # the longest an uploader waits for its clip to settle before it sends the next
-
-
-@dataclass(frozen=True)
-class Sample:
-    """One request: when it was sent and finished (monotonic seconds), its operation and outcome."""
-
-    sent: float
-    done: float
-    op: str
-    outcome: str  # "ok", or what the client saw: "HTTP 503 unavailable", "ConnectionError", ...
-
-
-def outcome_of(resp: requests.Response, expected: int) -> str:
-    """"ok" when the status is the expected one, else the status and the contract's error code."""
-    if resp.status_code == expected:
-        return "ok"
-    try:
-        code = resp.json().get("error", {}).get("code", "")
-    except ValueError:
-        code = "not-json"
-    return f"HTTP {resp.status_code} {code}".strip()
+from workshop.endurance.samples import CLIENT_TIMEOUT_S, Sample, outcome_of
 
 
 @dataclass
@@ -49,6 +25,7 @@ class SteadyLoad:
     rate: float = 20.0
     threads: int = 4
     uploaders: int = 1
+    pipeline_wait_s: float = 30.0  # the longest an uploader waits for its clip to settle before the next
     samples: list[Sample] = field(default_factory=list)
     acked: dict[str, float] = field(default_factory=dict)  # video id -> when the upload was acknowledged
     started: float = 0.0
@@ -123,9 +100,9 @@ class SteadyLoad:
         return acked
 
     def _wait_settled(self, http: requests.Session, video_id: str | None) -> None:
-        """Until the upload leaves the pipeline (or PIPELINE_WAIT_S): each uploader keeps one clip in flight,
+        """Until the upload leaves the pipeline (or pipeline_wait_s): each uploader keeps one clip in flight,
         so the pipeline is busy at every kill without a backlog that would make the load itself the fault."""
-        deadline = time.monotonic() + PIPELINE_WAIT_S
+        deadline = time.monotonic() + self.pipeline_wait_s
         while video_id and not self._stop.wait(0.3) and time.monotonic() < deadline:
             try:
                 if http.get(f"{self.base}/videos/{video_id}", timeout=CLIENT_TIMEOUT_S).json().get("status") in (

@@ -23,6 +23,7 @@ class Plan:
     recover_timeout_s: float
     settle_timeout_s: float  # how long an acknowledged upload may take to end ready or failed
     streak: int  # successes in a row that count as "recovered", per operation
+    pipeline_wait_s: float  # how long an uploader waits for its clip to settle before it sends another
     seed_videos: int
     clip: tuple[int, int, float]  # width, height, seconds
 
@@ -30,8 +31,8 @@ class Plan:
 def plan_for(quick: bool) -> Plan:
     """The quick (CI) or the full plan."""
     if quick:
-        return Plan(12, 6, 1, 1.5, 1.5, 30, 150, 3, 8, (160, 120, 1.0))
-    return Plan(25, 10, 2, 5, 10, 120, 300, 5, 30, (320, 240, 3.0))
+        return Plan(12, 6, 1, 1.5, 1.5, 30, 150, 3, 8, 8, (160, 120, 1.0))
+    return Plan(25, 10, 2, 5, 10, 120, 300, 5, 30, 30, (320, 240, 3.0))
 
 
 def targets_for(module: Any, quick: bool, localaws: bool = False) -> list[Target]:
