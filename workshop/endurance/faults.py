@@ -113,7 +113,7 @@ def run(module: Any, url: str, folder: str | Path, quick: bool | None = None, lo
     from workshop.measure.seed import create_videos
 
     quick = settings.quick() if quick is None else quick
-    out, plan = Path(folder), plan_for(quick)
+    out, plan = Path(folder), plan_for(quick, module.NAME)
     out.mkdir(parents=True, exist_ok=True)
     width, height, seconds = plan.clip
     clip = make_clip(out / "fault-clip.mp4", width, height, seconds)

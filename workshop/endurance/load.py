@@ -74,7 +74,7 @@ class SteadyLoad:
     def _health(self) -> None:
         rng = random.Random(-1)
         with requests.Session() as http:
-            while not self._stop.wait(0.2):
+            while not self._stop.wait(0.5):
                 self._one(http, "health", rng)
 
     def _upload_once(self, http: requests.Session, n: int) -> str | None:

@@ -16,7 +16,9 @@ EXPLAIN = (
     "master, the Lambda platform, SQS redelivery, or the harness playing the operator (it sees the death "
     "through health and restarts the component with the architecture's own functions; nothing else "
     "supervises that process here). acked: uploads the API acknowledged in that fault's window; lost: of "
-    "those, missing or still not ready/failed at the end (goal 0); failed: ended `failed` with a reason.")
+    "those, missing or still not ready/failed at the end (goal 0); failed: ended `failed` with a reason. "
+    "Steady before the faults: every operation had succeeded several times in a row before the first kill; "
+    "when not, the errors are the load's as much as the faults'.")
 
 
 def rows(record_by_arch: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -39,9 +41,15 @@ def rows(record_by_arch: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
 
 def totals(record_by_arch: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """One row per architecture: every acknowledged upload of the run, and how it ended."""
-    return [{"architecture": arch, **{k: (r.get("uploads") or {}).get(k, 0)
-                                      for k in ("acknowledged", "ready", "failed", "missing", "stuck", "lost")}}
+    return [{"architecture": arch, "steady before the faults": _steady(r), **{
+        k: (r.get("uploads") or {}).get(k, 0) for k in ("acknowledged", "ready", "failed", "missing", "stuck", "lost")}}
             for arch, r in record_by_arch.items()]
+
+
+def _steady(record: dict[str, Any]) -> str:
+    """Whether the load succeeded in a row on every operation before the first kill (else it was failing already)."""
+    warm = record.get("warm_s")
+    return f"yes, after {warm:.1f} s" if isinstance(warm, int | float) else "NO: the load was failing before any fault"
 
 
 def _localaws_note(record_by_arch: dict[str, dict[str, Any]]) -> str:
