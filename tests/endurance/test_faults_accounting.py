@@ -31,6 +31,20 @@ def test_recovery_is_when_every_operation_has_its_streak_again():
     assert accounting.recovered_at(samples, 5.0, 3) == 7.55  # the slowest operation decides
 
 
+def test_an_operation_the_fault_never_touched_recovered_at_the_kill():
+    samples = steady("view", 0, 10, lambda t: "ok") + steady("list", 0, 10, outage(5, 5.5))
+    assert accounting.op_recovered_at(samples, "view", 5.0, 3) == 5.0
+    assert accounting.recovered_at(samples, 5.0, 3, ops=("view", "list")) == 5.55
+    assert accounting.op_recovered_at(samples, "view", 11.0, 3) is None  # no request after it yet: unknown
+
+
+def test_steady_means_the_last_requests_of_every_operation_succeeded():
+    samples = [s for op in OPS for s in steady(op, 0, 2, outage(0, 1.5 if op == "get" else 0.5))]
+    assert accounting.steady(samples, 3)
+    assert not accounting.steady(samples, 6)  # get's last six include its failures
+    assert not accounting.steady(samples[:-1], 3, ops=(*OPS, "missing-op"))
+
+
 def test_no_recovery_while_one_operation_still_fails_or_a_streak_is_broken():
     samples = [s for op in OPS for s in steady(op, 0, 10, outage(5, 99 if op == "health" else 6))]
     assert accounting.recovered_at(samples, 5.0, 3) is None

@@ -21,15 +21,28 @@ def last_error_at(samples: Iterable[Sample], since: float, until: float = float(
 
 
 def op_recovered_at(samples: Sequence[Sample], op: str, kill_t: float, streak: int) -> float | None:
-    """When `op` succeeded again after the kill: the finish of the first of `streak` successes in a row among
-    the requests sent after the kill (None: no such streak yet)."""
-    after = sorted((s for s in samples if s.op == op and s.sent >= kill_t), key=lambda s: s.done)
+    """When `op` worked again after the kill: the kill itself when none of its requests failed (and one
+    succeeded), else the finish of the first of `streak` successes in a row after its first failure
+    (None: not yet)."""
+    after = sorted((s for s in samples if s.op == op and s.done > kill_t), key=lambda s: s.done)
+    failed = [i for i, s in enumerate(after) if s.outcome != "ok"]
+    if not failed:
+        return kill_t if after else None
     run = 0
-    for i, sample in enumerate(after):
-        run = run + 1 if sample.outcome == "ok" else 0
+    for i in range(failed[0] + 1, len(after)):
+        run = run + 1 if after[i].outcome == "ok" else 0
         if run == streak:
             return after[i - streak + 1].done
     return None
+
+
+def steady(samples: Sequence[Sample], streak: int, ops: Sequence[str] = OPS) -> bool:
+    """True when the last `streak` requests of every operation all succeeded."""
+    for op in ops:
+        last = sorted((s for s in samples if s.op == op), key=lambda s: s.done)[-streak:]
+        if len(last) < streak or any(s.outcome != "ok" for s in last):
+            return False
+    return True
 
 
 def recovered_at(samples: Sequence[Sample], kill_t: float, streak: int, ops: Sequence[str] = OPS) -> float | None:

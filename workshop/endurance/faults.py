@@ -62,8 +62,7 @@ def warm_up(load: SteadyLoad, plan: Plan) -> float | None:
     time.sleep(plan.warmup_s)
     deadline = load.started + plan.warmup_s + plan.recover_timeout_s
     while time.monotonic() < deadline:
-        steady = accounting.recovered_at(load.snapshot(), time.monotonic() - max(plan.warmup_s, 3.0), plan.streak)
-        if steady is not None:
+        if accounting.steady(load.snapshot(), plan.streak):
             return round(time.monotonic() - load.started, 3)
         time.sleep(0.2)
     return None
