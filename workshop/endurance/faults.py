@@ -111,7 +111,7 @@ def run(module: Any, url: str, folder: str | Path, quick: bool | None = None, lo
     from videocatalog.testmedia import make_clip
     from workshop.measure.seed import create_videos
 
-    quick = settings.quick() if quick is None else quick
+    quick, began = settings.quick() if quick is None else quick, time.monotonic()
     out, plan = Path(folder), plan_for(quick, module.NAME)
     out.mkdir(parents=True, exist_ok=True)
     width, height, seconds = plan.clip
@@ -131,7 +131,7 @@ def run(module: Any, url: str, folder: str | Path, quick: bool | None = None, lo
     totals = accounting.settle_uploads(load.acked, final)
     record = {"architecture": module.NAME, "quick": quick, "plan": asdict(plan), "warm_s": warm_s, "faults": faults,
               "uploads": totals, "requests": len(load.samples), "localaws_crash": LOCALAWS_CRASH,
-              "load_csv": "faults_load.csv"}
+              "load_csv": "faults_load.csv", "total_s": round(time.monotonic() - began, 1)}
     for fault in faults:  # monotonic times mean nothing outside this run
         fault.pop("window_start", None), fault.pop("window_end", None)
     accounting.write_csv(accounting.per_second_rows(load.samples, load.started), out / "faults_load.csv")
