@@ -93,6 +93,9 @@ class FakeLoad:
     def snapshot(self) -> list[Sample]:
         return list(self.samples)
 
+    def kick(self) -> None:
+        pass
+
     def stop(self) -> None:
         self._stop.set()
         self._thread.join()
