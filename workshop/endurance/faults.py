@@ -30,6 +30,7 @@ def one_fault(load: SteadyLoad, target: Target, plan: Plan) -> dict[str, Any]:
         return {**row, "skipped": f"nothing to kill: {victim.name}", "recover_s": None, "client_errors": {}}
     kill_t = time.monotonic()
     target.kill(victim)
+    load.kick()
     if target.restart is not None and target.down is not None:
         while not target.down(victim) and time.monotonic() - kill_t < 15:
             time.sleep(0.05)

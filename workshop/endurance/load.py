@@ -32,6 +32,7 @@ class SteadyLoad:
 
     def __post_init__(self) -> None:
         self._lock, self._stop, self._next = threading.Lock(), threading.Event(), 0
+        self._kicks: list[threading.Event] = [threading.Event() for _ in range(self.uploaders)]
         self._pool: list[threading.Thread] = []
         self._headers = {"Authorization": f"Bearer {auth.make_token(subject='faults')}"}
 
@@ -99,11 +100,16 @@ class SteadyLoad:
         self._record(sent, "upload", outcome)
         return acked
 
-    def _wait_settled(self, http: requests.Session, video_id: str | None) -> None:
+    def kick(self) -> None:
+        """Make every uploader send its next clip now (right after a kill: uploads meet the fault too)."""
+        for event in self._kicks:
+            event.set()
+
+    def _wait_settled(self, http: requests.Session, video_id: str | None, kicked: threading.Event) -> None:
         """Until the upload leaves the pipeline (or pipeline_wait_s): each uploader keeps one clip in flight,
         so the pipeline is busy at every kill without a backlog that would make the load itself the fault."""
         deadline = time.monotonic() + self.pipeline_wait_s
-        while video_id and not self._stop.wait(0.3) and time.monotonic() < deadline:
+        while video_id and not self._stop.wait(0.3) and time.monotonic() < deadline and not kicked.is_set():
             try:
                 if http.get(f"{self.base}/videos/{video_id}", timeout=CLIENT_TIMEOUT_S).json().get("status") in (
                         "ready", "failed"):
@@ -116,7 +122,8 @@ class SteadyLoad:
             count = 0
             while not self._stop.wait(0.2):
                 count += 1
-                self._wait_settled(http, self._upload_once(http, n * 10_000 + count))
+                self._kicks[n].clear()
+                self._wait_settled(http, self._upload_once(http, n * 10_000 + count), self._kicks[n])
 
     def start(self) -> None:
         """Start every thread of the load."""
