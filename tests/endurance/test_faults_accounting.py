@@ -66,6 +66,7 @@ def test_acknowledged_uploads_end_ready_failed_missing_or_stuck():
     got = accounting.settle_uploads(acked, final)
     assert (got["ready"], got["failed"], got["missing"], got["stuck"], got["lost"]) == (1, 1, 1, 1, 2)
     assert got["lost_ids"] == ["c", "d"] and got["failed_reasons"] == ["b: rendition hq failed"]
+    assert got["lost_states"] == {"c": "missing (404)", "d": "processing, pending: -"}
 
 
 def test_uploads_go_to_the_fault_whose_window_acknowledged_them():

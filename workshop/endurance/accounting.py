@@ -58,12 +58,13 @@ def settle_uploads(acked: dict[str, float], final: dict[str, dict | None]) -> di
     video that ended `failed` with a reason told its owner what happened, so it is counted apart.
     """
     out: dict = {"acknowledged": len(acked), "ready": 0, "failed": 0, "missing": 0, "stuck": 0,
-                 "failed_reasons": [], "lost_ids": []}
+                 "failed_reasons": [], "lost_ids": [], "lost_states": {}}
     for video_id in acked:
         video = final.get(video_id)
         if video is None:
             out["missing"] += 1
             out["lost_ids"].append(video_id)
+            out["lost_states"][video_id] = "missing (404)"
         elif video.get("status") == "ready":
             out["ready"] += 1
         elif video.get("status") == "failed":
@@ -72,6 +73,8 @@ def settle_uploads(acked: dict[str, float], final: dict[str, dict | None]) -> di
         else:
             out["stuck"] += 1
             out["lost_ids"].append(video_id)
+            pending = [r.get("name") for r in video.get("renditions") or [] if r.get("status") == "pending"]
+            out["lost_states"][video_id] = f"{video.get('status')}, pending: {', '.join(pending) or '-'}"
     out["lost"] = out["missing"] + out["stuck"]
     return out
 
