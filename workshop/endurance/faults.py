@@ -57,6 +57,20 @@ def one_fault(load: SteadyLoad, target: Target, plan: Plan) -> dict[str, Any]:
             "errors_before_kill": accounting.client_errors(samples, window_start, kill_t), "note": target.note}
 
 
+def seed_catalog(url: str, count: int, attempts: int = 5) -> list[str]:
+    """The videos the load reads; a create that fails (a cold start cut off on a busy machine) is tried again."""
+    from workshop.measure.seed import create_videos
+
+    for attempt in range(1, attempts + 1):
+        try:
+            return create_videos(url, count, seed=7 + attempt)
+        except RuntimeError:
+            if attempt == attempts:
+                raise
+            time.sleep(2 * attempt)
+    return []
+
+
 def warm_up(load: SteadyLoad, plan: Plan) -> float | None:
     """Hold the load until every operation has its streak of successes (cold starts done, caches warm), at
     least `warmup_s`; seconds it took (None: not steady within the recovery timeout, the faults run anyway)."""
@@ -110,14 +124,12 @@ def run(module: Any, url: str, folder: str | Path, quick: bool | None = None, lo
     `localaws` adds a last fault, the local AWS itself (microservices and serverless; off by default).
     """
     from videocatalog.testmedia import make_clip
-    from workshop.measure.seed import create_videos
-
     quick, began = settings.quick() if quick is None else quick, time.monotonic()
     out, plan = Path(folder), plan_for(quick, module.NAME)
     out.mkdir(parents=True, exist_ok=True)
     width, height, seconds = plan.clip
     clip = make_clip(out / "fault-clip.mp4", width, height, seconds)
-    load = SteadyLoad(url, create_videos(url, plan.seed_videos, seed=7), clip, plan.rate, plan.threads,
+    load = SteadyLoad(url, seed_catalog(url, plan.seed_videos), clip, plan.rate, plan.threads,
                       plan.uploaders, plan.pipeline_wait_s)
     load.start()
     faults: list[dict] = []
