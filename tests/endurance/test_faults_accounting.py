@@ -38,6 +38,14 @@ def test_an_operation_the_fault_never_touched_recovered_at_the_kill():
     assert accounting.op_recovered_at(samples, "view", 11.0, 3) is None  # no request after it yet: unknown
 
 
+def test_errors_that_begin_after_the_first_successes_still_count_as_the_outage():
+    # A fault that shows a few seconds late (a backlog, throttling) must not be read as "recovered at once".
+    samples = [s for op in OPS for s in steady(op, 0, 12, outage(7, 9))]
+    assert accounting.recovered_at(samples[: len(samples)], 5.0, 3) == 9.05
+    early = [s for s in samples if s.done < 6.5]  # what was known before the errors began
+    assert accounting.recovered_at(early, 5.0, 3) == 5.0
+
+
 def test_steady_means_the_last_requests_of_every_operation_succeeded():
     samples = [s for op in OPS for s in steady(op, 0, 2, outage(0, 1.5 if op == "get" else 0.5))]
     assert accounting.steady(samples, 3)

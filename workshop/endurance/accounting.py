@@ -21,19 +21,15 @@ def last_error_at(samples: Iterable[Sample], since: float, until: float = float(
 
 
 def op_recovered_at(samples: Sequence[Sample], op: str, kill_t: float, streak: int) -> float | None:
-    """When `op` worked again after the kill: the kill itself when none of its requests failed (and one
-    succeeded), else the finish of the first of `streak` successes in a row after its first failure
-    (None: not yet)."""
+    """When `op` worked again after the kill: the kill itself when none of its requests finishing after it
+    failed (and one succeeded), else the finish of the first success after its last failure, once `streak`
+    successes in a row followed that failure (None: not yet)."""
     after = sorted((s for s in samples if s.op == op and s.done > kill_t), key=lambda s: s.done)
     failed = [i for i, s in enumerate(after) if s.outcome != "ok"]
     if not failed:
         return kill_t if after else None
-    run = 0
-    for i in range(failed[0] + 1, len(after)):
-        run = run + 1 if after[i].outcome == "ok" else 0
-        if run == streak:
-            return after[i - streak + 1].done
-    return None
+    good = after[failed[-1] + 1:]
+    return good[0].done if len(good) >= streak else None
 
 
 def steady(samples: Sequence[Sample], streak: int, ops: Sequence[str] = OPS) -> bool:

@@ -38,15 +38,17 @@ def one_fault(load: SteadyLoad, target: Target, plan: Plan) -> dict[str, Any]:
         target.restart()
         row["restarted_s"] = round(time.monotonic() - kill_t, 3)
     recovered = back_at = None
-    while time.monotonic() - kill_t < plan.recover_timeout_s:
+    while True:  # until recovered and quiet for hold_s (an error meanwhile moves the recovery), or the timeout
+        now = time.monotonic()
         if back_at is None and target.back(victim):
-            back_at = time.monotonic()
+            back_at = now
         recovered = accounting.recovered_at(load.snapshot(), kill_t, plan.streak)
-        if recovered is not None and back_at is not None:
+        quiet = recovered is not None and now - max(recovered, kill_t) >= plan.hold_s
+        if (quiet and back_at is not None) or now - kill_t > plan.recover_timeout_s:
             break
         time.sleep(0.2)
-    time.sleep(plan.hold_s)
     samples, end = load.snapshot(), time.monotonic()
+    recovered = accounting.recovered_at(samples, kill_t, plan.streak)
     last_error = accounting.last_error_at(samples, kill_t, end)
     errors = accounting.client_errors(samples, kill_t, end)
     return {**row, "killed_at_s": round(kill_t - load.started, 3), "window_end": end,
