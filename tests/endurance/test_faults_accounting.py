@@ -149,3 +149,11 @@ def test_the_report_section_escapes_and_sums():
     assert row["client errors"] == 5 and row["acked"] == 3 and row["lost"] == 0
     assert "ConnectionError: 1, HTTP 503 unavailable: 4" in faults_section.text({"soa": record})
     assert faults_section.html({}) == ""
+
+
+def test_the_cli_has_the_faults_command():
+    from workshop.cli import faults as faults_cli
+    from workshop.cli.main import build_parser
+
+    args = build_parser().parse_args(["faults", "microservices", "--quick", "--backend", "process", "--out", "x"])
+    assert args.func is faults_cli.cmd_faults and args.quick and not args.localaws and args.out == "x"
