@@ -82,6 +82,16 @@ def release_interrupted_uploads(root: Path | None = None) -> int:
         db.connect().close()  # opened in gunicorn's master: never hand it to forked workers
 
 
+def release_jobs_of(pid: int, root: Path | None = None) -> int:
+    """Make the jobs a worker that exited had claimed visible again (run by gunicorn's master), so a crashed
+    worker's transcode is redone now rather than when its lease ends minutes later."""
+    db = Database((root or data_dir()) / "catalog.db")
+    try:
+        return SqliteJobQueue(db).release_claimed_by(pid)
+    finally:
+        db.connect().close()  # opened in gunicorn's master: never hand it to forked workers
+
+
 def release_interrupted_jobs(root: Path | None = None) -> int:
     """Make jobs claimed by a unit that stopped mid-transcode visible again (run once at start)."""
     db = Database((root or data_dir()) / "catalog.db")

@@ -36,3 +36,14 @@ def worker_exit(server, worker):
     stop = getattr(worker, "transcoder_stop", None)
     if stop is not None:
         stop.set()
+
+
+def child_exit(server, worker):
+    # In the master, after a worker exited for any reason (a crash, an OOM kill, a timeout): the jobs it had
+    # claimed would otherwise wait for their lease (10 minutes) before another worker took them.
+    from monolith.app import release_jobs_of
+
+    released = release_jobs_of(worker.pid)
+    if released:
+        server.log.warning("worker %s exited mid-transcode: %d job(s) released to the other workers",
+                           worker.pid, released)

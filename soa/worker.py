@@ -38,8 +38,8 @@ class TrackedJobs:
         self.inner.ack(job)
         self.open = None
 
-    def release(self, job: Job) -> None:
-        self.inner.release(job)
+    def release(self, job: Job, delay_s: float = 0) -> None:
+        self.inner.release(job, delay_s)
         self.open = None
 
     def release_open(self) -> None:

@@ -60,6 +60,11 @@ def fail_video(repo: VideoRepository, video_id: str, message: str) -> None:
         repo.save(video.touch(status="failed", error={"code": "processing_failed", "message": message}))
 
 
+def unavailable_backoff_s(attempts: int) -> float:
+    """How long a job waits after a delivery that met a peer down: 5 s, 10 s, 20 s... at most a minute."""
+    return float(min(60, 5 * 2 ** max(0, attempts - 1)))
+
+
 def work_once(repo: VideoRepository, blobs: BlobStore, jobs: JobQueue, transcoder: Transcoder,
               lease_s: float = 600) -> bool:
     """Claim one job and run it; returns False when the queue was empty."""
@@ -70,6 +75,12 @@ def work_once(repo: VideoRepository, blobs: BlobStore, jobs: JobQueue, transcode
     try:
         with tempfile.TemporaryDirectory(prefix="transcode-") as workdir:
             process_video(repo, blobs, transcoder, video_id, workdir)
+    except Unavailable:
+        # A peer is down (restarting, say): not the job's fault. Handed back at once, the job would use up its
+        # attempts within a second and fail an upload a short outage should only delay; so it comes back later,
+        # and the loop pauses (work_until) until the peer answers.
+        jobs.release(job, unavailable_backoff_s(job.attempts))
+        raise
     except Exception as exc:
         log.exception("job for %s failed (attempt %d)", video_id, job.attempts)
         if job.attempts < MAX_ATTEMPTS:

@@ -103,6 +103,11 @@ class ExecutionEnvironment:
         env.update(s.env)
         return env
 
+    @property
+    def exited(self) -> bool:
+        """True once the runtime process has ended (the environment can serve no more requests)."""
+        return self.proc is not None and self.proc.poll() is not None
+
     def wait_init(self, timeout_s: float) -> float:
         """Block until the runtime asks for its first event; return Init Duration in ms."""
         deadline = time.monotonic() + timeout_s

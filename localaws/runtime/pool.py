@@ -58,6 +58,9 @@ class EnvironmentPool:
                 raise ShuttingDown("the local Lambda platform is stopping")
             envs = self._envs.setdefault(spec.name, [])
             stale = [e for e in envs if not e.busy and e.spec.version == spec.version and not _same_build(e.spec, spec)]
+            # An idle environment whose runtime died (killed, crashed) is never handed out: AWS replaces it, so
+            # the request gets a new environment (a cold start) instead of a Runtime.ExitError.
+            stale += [e for e in envs if not e.busy and e.exited and e not in stale]
             for env in stale:
                 envs.remove(env)
             self._check_limits(spec, envs, reserved)  # a warm env also takes one unit of concurrency

@@ -69,8 +69,8 @@ class TrackedQueue(SqsJobQueue):
         super().ack(job)
         self.busy, self.done = None, self.done + 1
 
-    def release(self, job: Job) -> None:
-        super().release(job)
+    def release(self, job: Job, delay_s: float = 0) -> None:
+        super().release(job, delay_s)
         self.busy = None
 
 

@@ -72,6 +72,23 @@ def test_idle_environments_are_reclaimed_after_ttl(client, deploy, aws):
     assert call(lam, name)[1]["pid"] != pid
 
 
+def test_a_warm_environment_that_died_while_idle_is_replaced_not_handed_out(client, deploy):
+    # kill -9 of an idle environment (a crash, an OOM kill): the next request gets a new one, no error.
+    import os
+    import signal
+
+    lam = client("lambda")
+    name = deploy(SLEEPY)
+    pid = call(lam, name)[1]["pid"]
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 5
+    while not gone(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    resp, body = call(lam, name)
+    assert "FunctionError" not in resp, body
+    assert body["pid"] != pid
+
+
 TMP = """
 import os, tempfile
 def handler(event, context):

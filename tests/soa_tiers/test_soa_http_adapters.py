@@ -87,7 +87,12 @@ def test_job_queue_leases_acks_and_releases(peer):
     assert jobs.release_claimed() == 1
     fourth = jobs.claim(lease_s=30)
     assert fourth.attempts == 4 and third.body == fourth.body
-    jobs.ack(fourth)
+    jobs.release(fourth, delay_s=0.3)  # a peer was down: back later, not at once
+    assert jobs.claim(lease_s=30) is None
+    time.sleep(0.4)
+    fifth = jobs.claim(lease_s=30)
+    assert fifth.attempts == 5
+    jobs.ack(fifth)
     assert jobs.claim(lease_s=0) is None
 
 

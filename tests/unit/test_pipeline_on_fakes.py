@@ -116,3 +116,36 @@ def test_the_worker_loop_survives_errors_pauses_on_an_outage_and_stops_when_told
 
     pipeline.work_until(stop, step, idle_s=0, when_idle=lambda: idle.append(1), error_wait_s=0)
     assert len(calls) == len(outcomes) and idle == [1]  # every error survived; idle once, on the empty poll
+
+
+class DownBlobs(MemoryBlobStore):
+    """A blob store whose service is down (a peer restarting) until `up` is set."""
+
+    up = False
+
+    def get_to_file(self, key: str, path: str) -> None:
+        from videocatalog.errors import Unavailable
+
+        if not self.up:
+            raise Unavailable("upload is unreachable")
+        super().get_to_file(key, path)
+
+
+def test_a_peer_down_delays_the_job_without_using_up_its_attempts(ports):
+    repo, _, jobs = ports
+    blobs = DownBlobs()
+    blobs.blobs[source_key("v1")] = b"source bytes"
+    from videocatalog.errors import Unavailable
+
+    for attempt in range(1, pipeline.MAX_ATTEMPTS + 2):  # more outages than attempts: still not failed
+        jobs._jobs[next(iter(jobs._jobs))]["visible_at"] = 0.0  # the backoff, skipped by the test
+        with pytest.raises(Unavailable):  # the loop sees it and pauses
+            pipeline.work_once(repo, blobs, jobs, FakeTranscoder(HD), lease_s=600)
+        [state] = jobs._jobs.values()
+        assert state["visible_at"] - time.time() == pytest.approx(pipeline.unavailable_backoff_s(attempt), abs=1)
+        assert repo.get("v1").status == "processing"
+    blobs.up = True
+    jobs._jobs[next(iter(jobs._jobs))]["visible_at"] = 0.0
+    assert pipeline.work_once(repo, blobs, jobs, FakeTranscoder(HD), lease_s=600) and len(jobs) == 0
+    assert repo.get("v1").status == "ready"
+    assert [pipeline.unavailable_backoff_s(n) for n in (1, 2, 3, 9)] == [5, 10, 20, 60]

@@ -128,8 +128,9 @@ class HttpJobQueue:
     def ack(self, job: Job) -> None:
         self.peer.call("POST", "/jobs/ack", json=asdict(job))
 
-    def release(self, job: Job) -> None:
-        self.peer.call("POST", "/jobs/release", json=asdict(job))
+    def release(self, job: Job, delay_s: float = 0) -> None:
+        query = f"?delay_s={delay_s:g}" if delay_s > 0 else ""
+        self.peer.call("POST", f"/jobs/release{query}", json=asdict(job))
 
     def release_claimed(self) -> int:
         """Make every claimed job visible again (when the only worker restarts); not part of the port."""

@@ -114,11 +114,11 @@ class MemoryJobQueue:
             if self._jobs.get(job_id, {}).get("attempts") == attempts:
                 del self._jobs[job_id]
 
-    def release(self, job: Job) -> None:
+    def release(self, job: Job, delay_s: float = 0) -> None:
         job_id = int(job.receipt.split(":")[0])
         with self._lock:
             if job_id in self._jobs:
-                self._jobs[job_id]["visible_at"] = 0.0
+                self._jobs[job_id]["visible_at"] = self._clock() + delay_s if delay_s > 0 else 0.0
 
     def __len__(self) -> int:
         return len(self._jobs)

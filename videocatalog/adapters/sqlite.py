@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -21,7 +22,7 @@ CREATE TABLE IF NOT EXISTS videos (
 CREATE INDEX IF NOT EXISTS videos_newest ON videos (created_at DESC, id DESC);
 CREATE TABLE IF NOT EXISTS jobs (
   id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL, visible_at REAL NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0);
+  attempts INTEGER NOT NULL DEFAULT 0, claimed_by INTEGER);
 CREATE TABLE IF NOT EXISTS views (video_id TEXT NOT NULL, at REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS views_at ON views (at);
 """
@@ -35,6 +36,7 @@ class Database:
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         _retry_locked(lambda: self.connect().executescript(SCHEMA))
+        _retry_locked(lambda: _add_column(self.connect(), "jobs", "claimed_by", "INTEGER"))
 
     def connect(self) -> sqlite3.Connection:
         """This thread's connection."""
@@ -62,6 +64,17 @@ class Database:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+
+
+def _add_column(conn: sqlite3.Connection, table: str, column: str, kind: str) -> None:
+    """Add a column a database made by an older release lacks (several processes may race to add it)."""
+    if any(row[1] == column for row in conn.execute(f"PRAGMA table_info({table})")):
+        return
+    try:
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+    except sqlite3.OperationalError as exc:
+        if "duplicate column" not in str(exc):
+            raise
 
 
 def _retry_locked(step, deadline_s: float = 30.0):
@@ -135,7 +148,8 @@ class SqliteRepository:
 
 
 class SqliteJobQueue:
-    """A durable at-least-once queue: a claimed job becomes visible again when its lease ends."""
+    """A durable at-least-once queue: a claimed job becomes visible again when its lease ends, or at once when
+    the process that claimed it is known to be gone (`release_claimed_by`, e.g. from gunicorn's master)."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -149,16 +163,22 @@ class SqliteJobQueue:
             row = conn.execute("SELECT id, body, attempts FROM jobs WHERE visible_at <= ? ORDER BY id LIMIT 1",
                                (now,)).fetchone()
             if row:
-                conn.execute("UPDATE jobs SET visible_at = ?, attempts = attempts + 1 WHERE id = ?",
-                             (now + lease_s, row[0]))
+                conn.execute("UPDATE jobs SET visible_at = ?, attempts = attempts + 1, claimed_by = ? WHERE id = ?",
+                             (now + lease_s, os.getpid(), row[0]))
         return Job(json.loads(row[1]), f"{row[0]}:{row[2] + 1}", row[2] + 1) if row else None
 
     def ack(self, job: Job) -> None:
         job_id, attempts = (int(x) for x in job.receipt.split(":"))
         self.db.connect().execute("DELETE FROM jobs WHERE id = ? AND attempts = ?", (job_id, attempts))
 
-    def release(self, job: Job) -> None:
-        self.db.connect().execute("UPDATE jobs SET visible_at = 0 WHERE id = ?", (int(job.receipt.split(":")[0]),))
+    def release(self, job: Job, delay_s: float = 0) -> None:
+        self.db.connect().execute("UPDATE jobs SET visible_at = ? WHERE id = ?",
+                                  (time.time() + delay_s if delay_s > 0 else 0, int(job.receipt.split(":")[0])))
+
+    def release_claimed_by(self, pid: int) -> int:
+        """Make the jobs a dead process had claimed visible again; returns how many."""
+        return self.db.connect().execute("UPDATE jobs SET visible_at = 0, claimed_by = NULL "
+                                         "WHERE claimed_by = ? AND visible_at > ?", (pid, time.time())).rowcount
 
     def depth(self) -> int:
         """How many jobs wait or run."""

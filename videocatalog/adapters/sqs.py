@@ -89,9 +89,10 @@ class SqsJobQueue:
         self._forget(job)
         self.client.delete_message(QueueUrl=self.url, ReceiptHandle=job.receipt)
 
-    def release(self, job: Job) -> None:
+    def release(self, job: Job, delay_s: float = 0) -> None:
         self._forget(job)
-        self.client.change_message_visibility(QueueUrl=self.url, ReceiptHandle=job.receipt, VisibilityTimeout=0)
+        self.client.change_message_visibility(QueueUrl=self.url, ReceiptHandle=job.receipt,
+                                              VisibilityTimeout=max(0, math.ceil(delay_s)))
 
     def depth(self) -> int:
         """Messages waiting plus messages in flight (approximate, as SQS reports them)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import time
 
-from flask import Blueprint
+from flask import Blueprint, request
 
 from videocatalog.adapters.sqlite import Database, SqliteJobQueue
 from videocatalog.errors import ValidationError
@@ -52,7 +52,10 @@ def job_blueprint(db: Database) -> Blueprint:
 
     @bp.post("/jobs/release")
     def release_job():
-        jobs.release(_job())
+        delay_s = float_arg("delay_s") if "delay_s" in request.args else 0.0
+        if not 0 <= delay_s <= 3600:
+            raise ValidationError("delay_s", "must be between 0 and 3600 seconds")
+        jobs.release(_job(), delay_s)
         return {}
 
     @bp.post("/jobs/release-claimed")

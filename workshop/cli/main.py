@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from workshop.cli import bench, clean, endurance, lifecycle, microservices, serverless, tune
+from workshop.cli import bench, clean, endurance, faults, lifecycle, microservices, serverless, tune
 
 # Each group adds its subcommands to the parser; the order is the order of `workshop --help`.
-SUBCOMMANDS = (lifecycle.add, bench.add, endurance.add, microservices.add, serverless.add, tune.add, clean.add)
+SUBCOMMANDS = (lifecycle.add, bench.add, endurance.add, faults.add, microservices.add, serverless.add, tune.add,
+               clean.add)
 
 
 def build_parser() -> argparse.ArgumentParser:
