@@ -50,6 +50,7 @@ class BenchConfig:
     saturation_users: int = 32
     backend: str | None = None  # microservices: docker or process (None: the module's default)
     soak: SoakParams | None = field(default_factory=lambda: SoakParams(hold_s=180))  # None: no soak
+    kill_faults: bool = True  # faults under load: kill -9 each component with uploads in flight (endurance/faults.py)
 
     @classmethod
     def quick_mode(cls, out: Path, names: list[str], seed_: int = 42) -> BenchConfig:
@@ -116,6 +117,12 @@ def run_arch(name: str, cfg: BenchConfig) -> ArchResult:
         from workshop.measure.lambda_peak import lambda_peaks  # serverless: environments needed at the peak
 
         result["lambda_concurrency"] = lambda_peaks(module, result)
+        if cfg.kill_faults:  # last: it kills components, and the operator restarts leave new processes behind
+            from workshop.endurance import faults
+
+            result["stage"] = "faults"
+            log(f"{name}: faults under load, kill -9 of each component")
+            result["faults_under_load"] = faults.run(module, url, folder / "faults", cfg.quick)
         result["status"], result["stage"] = "ok", "done"
     except Exception as exc:
         result["reason"] = f"{type(exc).__name__}: {exc}"

@@ -32,7 +32,7 @@ class ArchRecord(TypedDict, total=False):
 ArchResult = TypedDict("ArchResult", {
     "arch": str,
     "status": str,  # ok, failed or skipped
-    "stage": str,  # where it got to: up, seed, load, soak, rollback, coldstart, done
+    "stage": str,  # where it got to: up, seed, load, soak, rollback, coldstart, faults, done
     "reason": str,
     "down_error": str,
     "components": list[str],
@@ -47,6 +47,7 @@ ArchResult = TypedDict("ArchResult", {
     "rollback": list[dict[str, Any]],
     "coldstart": dict[str, Any],
     "soak": dict[str, Any],  # workshop/endurance/soak.py: capacity, held rate, growth after warm-up, goals met
+    "faults_under_load": dict[str, Any],  # workshop/endurance/faults.py: per fault errors, recovery, uploads lost
     "lambda": "dict[str, Any] | None",  # serverless: billed usage during the load run
     "lambda_transcode": "dict[str, Any] | None",  # serverless: billed usage of the seed clip's cascade
     "lambda_concurrency": "dict[str, dict[str, Any] | None]",  # serverless: peak environments per load run

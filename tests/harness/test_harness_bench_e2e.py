@@ -1,4 +1,5 @@
-"""End to end: `workshop bench --quick --archs monolith` measures, charts and reports, and leaves nothing running.
+"""End to end: `workshop bench --quick --archs monolith` measures (soak and faults under load included), charts and
+reports, and leaves nothing running.
 
 HARNESS_BENCH_ARCHS (comma list with the monolith, default "monolith") widens it. CI keeps the default: the quick
 bench of all four architectures runs there as notebook 13.
@@ -18,7 +19,8 @@ import psutil
 import pytest
 
 from workshop.measure import metadata
-from workshop.report.html import _fmt, locust_label
+from workshop.report.html import locust_label
+from workshop.report.tables import _fmt
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -125,6 +127,11 @@ def test_report_numbers_are_the_ones_measured(bench):
     assert cell(html, "requests", "held_rps", arch="monolith") == str(soak["requests"])
     samples = (out / "monolith" / "soak" / "samples.csv").read_text().splitlines()
     assert len(samples) > 10 and set(soak["growth"]) == {"web"}
+    killed = result["faults_under_load"]  # a gunicorn worker killed under load, with uploads in flight
+    [worker] = killed["faults"]
+    assert worker["recovered_by"].startswith("gunicorn") and worker["recover_s"] is not None
+    assert killed["uploads"]["acknowledged"] >= 1 and killed["uploads"]["lost"] == 0
+    assert cell(html, "lost", "recovered by", architecture="monolith") == "0"
 
 
 def test_every_architecture_was_measured(bench):

@@ -13,6 +13,7 @@ from pathlib import Path
 from workshop import archs, settings
 from workshop.measure import loadcheck, loadrun, metadata
 from workshop.records import ArchRecord
+from workshop.report import faults_section
 from workshop.report.accounting import accounting_rows
 from workshop.report.html import locust_label
 from workshop.report.soak_section import soak_summary_rows
@@ -69,6 +70,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
             params.workers = args.workers
     if args.backend:
         cfg.backend = args.backend
+    cfg.kill_faults = not args.no_faults
     if args.soak_minutes is not None and cfg.soak:  # 0: no soak
         cfg.soak = replace(cfg.soak, hold_s=args.soak_minutes * 60) if args.soak_minutes > 0 else None
     signal.signal(signal.SIGTERM, _interrupt)
@@ -91,6 +93,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if soaks:
         print("soak: half of the capacity held; growth after warm-up (see report.html)")
         print(format_table(soak_summary_rows(soaks)))
+    killed = {a: r["faults_under_load"] for a, r in bench["archs"].items() if r.get("faults_under_load")}
+    if killed:
+        print("faults under load: kill -9 of each component (see report.html)")
+        print(faults_section.text(killed))
     for line in warnings(bench):
         print(f"WARNING: {line}")
     print(f"total {bench['total_s']} s; report: {out / 'report.html'}")
@@ -175,6 +181,8 @@ def add(sub: argparse._SubParsersAction) -> None:
                        help="serverless only: deploy to this target with the deployer, load it, bill it from "
                             "CloudWatch Logs, tear it down (aws: your account, at a cost printed first)")
     bench.add_argument("--yes", action="store_true", help="with --target: do not ask before deploying")
+    bench.add_argument("--no-faults", action="store_true",
+                       help="skip the faults under load (kill -9 of each component with uploads in flight)")
     bench.add_argument("--soak-minutes", type=float,
                        help="soak of each architecture at half its capacity (default 3; quick 0.5; 0: none)")
     bench.set_defaults(func=cmd_bench)

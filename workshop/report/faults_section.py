@@ -5,7 +5,7 @@ from __future__ import annotations
 import html as html_lib
 from typing import Any
 
-from workshop.report.html import table
+from workshop.report.tables import table
 from workshop.report.text import format_table
 
 EXPLAIN = (

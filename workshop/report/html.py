@@ -8,8 +8,10 @@ import json
 from pathlib import Path
 
 from workshop.measure.lambda_peak import peak_rows
+from workshop.report import faults_section
 from workshop.report.accounting import ACCOUNTING, accounting_rows
 from workshop.report.soak_section import SOAK, soak_rows, soak_summary_rows
+from workshop.report.tables import table
 from workshop.report.text import (
     COORDINATED_OMISSION,
     ERRORS,
@@ -25,22 +27,6 @@ CSS = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}
        "margin:.5em 0}td,th{border:1px solid #ccc;padding:3px 8px;font-size:13px;text-align:right}"
        "th{background:#f3f3f3}.warn{background:#fff3cd;border:1px solid #e0c36a;padding:.5em 1em}"
        "img{max-width:100%}code{background:#f6f6f6}")
-
-
-def table(rows: list[dict], cols: list[str] | None = None) -> str:
-    """An HTML table of dict rows."""
-    if not rows:
-        return "<p>(none)</p>"
-    cols = cols or list(dict.fromkeys(k for r in rows for k in r))  # every column any row has
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(_fmt(r.get(c)))}</td>" for c in cols) + "</tr>" for r in rows)
-    return f"<table><tr>{head}</tr>{body}</table>"
-
-
-def _fmt(value) -> str:
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return "-" if value is None else str(value)
 
 
 def image(out: Path, chart: dict) -> str:
@@ -142,6 +128,7 @@ def build(out: Path) -> Path:
              "<h2>Is the harness the limit?</h2>",
              _harness(sat), by_kind("saturation"),
              *_soak(bench, by_kind("soak")),
+             faults_section.html(_faults(bench)),
              "<h2>Rollback of a bad release under load</h2>", table(timings), by_kind("rollback"),
              "<h3>Blast radius (requests per endpoint while the bad release was live)</h3>", table(blast),
              "<h2>Cold start</h2>", table(coldstart_rows(bench)), by_kind("coldstart", "lambda_study"),
@@ -171,6 +158,11 @@ def _soak(bench: dict, charts: str) -> list[str]:
         return ["<h2>Soak</h2><p>(no soak in this bench: <code>--soak-minutes 0</code>)</p>"]
     return ["<h2>Soak: half of the capacity held</h2>", f"<p>{html.escape(SOAK)}</p>", table(soak_summary_rows(soaks)),
             charts, "<h3>Each component after warm-up</h3>", table(soak_rows(soaks))]
+
+
+def _faults(bench: dict) -> dict[str, dict]:
+    """The fault benchmark's record of each architecture that ran it."""
+    return {a: r["faults_under_load"] for a, r in bench.get("archs", {}).items() if r.get("faults_under_load")}
 
 
 def _not_costed(cost: dict) -> str:
