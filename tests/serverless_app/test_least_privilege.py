@@ -44,7 +44,7 @@ def arns(stack: Stack) -> dict[str, str]:
     return {"videos": a[("VideosTable", "Arn")], "counts": a[("ViewCountsTable", "Arn")],
             "idem": a[("IdempotencyTable", "Arn")], "sources": f"{bucket}/sources/v1", "bucket": bucket,
             "renditions": f"{bucket}/renditions/v1/hq.mp4", "stream": a[("ViewsStream", "Arn")],
-            "topic": stack.ctx.refs["StatusTopic"], "render": f"{a[('RenderFunction', 'Arn')]}:live",
+            "topic": stack.ctx.refs["StatusTopic"], "failures": a[("PipelineFailuresQueue", "Arn")], "render": f"{a[('RenderFunction', 'Arn')]}:live",
             "other_table": "arn:aws:dynamodb:us-east-1:123456789012:table/someone-elses"}
 
 
@@ -70,6 +70,11 @@ CASES = [  # (role, action, resource key, expected)
     ("RenderRole", "s3:DeleteObject", "sources", False),
     ("RenderRole", "dynamodb:DeleteItem", "videos", False),
     ("RenderRole", "lambda:InvokeFunction", "render", False),
+    ("PipelineFailuresRole", "sqs:DeleteMessage", "failures", True),
+    ("PipelineFailuresRole", "sqs:SendMessage", "failures", False),
+    ("PipelineFailuresRole", "dynamodb:PutItem", "videos", True),
+    ("PipelineFailuresRole", "dynamodb:DeleteItem", "videos", False),
+    ("PipelineFailuresRole", "s3:GetObject", "sources", False),
     ("AnalyticsRole", "dynamodb:UpdateItem", "counts", True),
     ("AnalyticsRole", "dynamodb:UpdateItem", "videos", False),
     ("GetHealthRole", "dynamodb:GetItem", "videos", False),

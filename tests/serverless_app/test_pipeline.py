@@ -135,3 +135,23 @@ def test_authorizer_reports_its_decision_in_the_context(header, allowed):
     out = authorizer.handler(ev, LambdaContext())
     assert out["isAuthorized"] is True and out["context"]["authorized"] is allowed
     assert bool(out["context"]["reason"]) is not allowed
+
+
+def test_dead_lettered_pipeline_events_fail_their_videos_with_a_reason(aws):
+    from serverless.functions import pipeline_failures
+    from serverless.functions.wiring import catalog, repo
+
+    probed, rendered, done = (catalog().create(NewVideo(t)) for t in ("probed", "rendered", "done"))
+    repo().save(repo().get(rendered.id).touch(status="processing"))
+    repo().save(repo().get(done.id).touch(status="ready"))
+    ev = event("sqs_pipeline_failures", PROBED_ID=probed.id, RENDERED_ID=rendered.id)
+    assert pipeline_failures.handler(ev, LambdaContext()) == {"marked_failed": 2, "skipped": 1}  # one body is not JSON
+    for video_id, error in ((probed.id, "Task timed out"), (rendered.id, "Runtime.ExitError")):
+        video = repo().get(video_id)
+        assert video.status == "failed" and video.error["code"] == "processing_failed"
+        assert error in video.error["message"] and "dead-letter queue" in video.error["message"]
+    assert sorted((m["id"], m["status"]) for m in status_messages(aws)) == sorted(
+        [(probed.id, "failed"), (rendered.id, "failed")])
+    redelivered = event("sqs_pipeline_failures", PROBED_ID=done.id, RENDERED_ID=rendered.id)
+    assert pipeline_failures.handler(redelivered, LambdaContext())["marked_failed"] == 0  # settled ones stay as they are
+    assert repo().get(done.id).status == "ready"

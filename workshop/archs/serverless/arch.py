@@ -18,7 +18,7 @@ from workshop.runtime import procs
 NAME = "serverless"
 ROOT = procs.PROJECT_ROOT
 COMPONENTS = ("list_videos", "get_video", "create_video", "delete_video", "post_view", "get_trending",
-              "get_health", "not_found", "authorizer", "probe", "render", "analytics")
+              "get_health", "not_found", "authorizer", "probe", "render", "analytics", "pipeline_failures")
 API_COMPONENTS = COMPONENTS[:8]
 ROLLBACK_COMPONENT = "get_video"
 CANARY_WEIGHT = 0.1
