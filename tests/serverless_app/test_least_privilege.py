@@ -44,7 +44,8 @@ def arns(stack: Stack) -> dict[str, str]:
     return {"videos": a[("VideosTable", "Arn")], "counts": a[("ViewCountsTable", "Arn")],
             "idem": a[("IdempotencyTable", "Arn")], "sources": f"{bucket}/sources/v1", "bucket": bucket,
             "renditions": f"{bucket}/renditions/v1/hq.mp4", "stream": a[("ViewsStream", "Arn")],
-            "topic": stack.ctx.refs["StatusTopic"], "failures": a[("PipelineFailuresQueue", "Arn")], "render": f"{a[('RenderFunction', 'Arn')]}:live",
+            "topic": stack.ctx.refs["StatusTopic"], "failures": a[("PipelineFailuresQueue", "Arn")],
+            "render": f"{a[('RenderFunction', 'Arn')]}:live",
             "other_table": "arn:aws:dynamodb:us-east-1:123456789012:table/someone-elses"}
 
 

@@ -153,5 +153,5 @@ def test_dead_lettered_pipeline_events_fail_their_videos_with_a_reason(aws):
     assert sorted((m["id"], m["status"]) for m in status_messages(aws)) == sorted(
         [(probed.id, "failed"), (rendered.id, "failed")])
     redelivered = event("sqs_pipeline_failures", PROBED_ID=done.id, RENDERED_ID=rendered.id)
-    assert pipeline_failures.handler(redelivered, LambdaContext())["marked_failed"] == 0  # settled ones stay as they are
+    assert pipeline_failures.handler(redelivered, LambdaContext())["marked_failed"] == 0  # settled: left alone
     assert repo().get(done.id).status == "ready"
