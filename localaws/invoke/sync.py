@@ -144,7 +144,8 @@ class InvokeService:
             billed_ms=billed_with_init(duration_ms, init_ms, status, spec.timeout * 1000),
             memory_mb=spec.memory_mb, max_memory_mb=env.peak_memory_mb(),
             init_ms=round(init_ms, 2) if init_ms is not None else None,
-            billed_init_ms=billed(round(init_ms, 2)) if init_ms is not None else 0  # from the printed value, status=status,
+            billed_init_ms=billed(round(init_ms, 2)) if init_ms is not None else 0,  # from the printed value
+            status=status,
             error_type=error.get("errorType") if error else None, invocation_type=invocation_type,
             vcpu=env.resources.scaled_vcpu, cpu=env.resources.note(),
             service_ms=round(min(service[0], duration_ms), 2), service_calls=service[1])
