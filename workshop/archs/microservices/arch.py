@@ -10,6 +10,8 @@ See workshop/archs/__init__.py for the interface.
 
 from __future__ import annotations
 
+import sys
+
 from videocatalog import config
 from workshop.archs.microservices import aws as ms_localaws
 from workshop.archs.microservices import run as ms_run
@@ -151,7 +153,10 @@ def deploy(component: str | None, release: str, env: dict[str, str] | None = Non
         if name not in services:
             raise SystemExit(f"unknown service {name!r}; choose from {', '.join(services)}")
         if info.get("backend") == swarmarch.BACKEND:  # Swarm rolls it out (and back, if it fails)
-            swarmarch.deploy(info, name, release, dict(env or {}))
+            status = swarmarch.deploy(info, name, release, dict(env or {}))
+            if status.get("State") != "completed":
+                print(f"microservices: Swarm rolled {name} back to {info['components'][name]} by itself "
+                      f"({status.get('State')}: {status.get('Message')})", file=sys.stderr)
             continue
         old = _of(name)
         for _ in range(max(1, len(old))):
@@ -212,3 +217,18 @@ def new_capacity(service: str = "catalog") -> float:
         return float(ms_run.instances()[added]["healthy_s"])
     finally:
         scale(service, len(before))
+
+
+def orchestrated() -> bool:
+    """Whether an orchestrator (Docker Swarm) runs the services and rolls a failing release back by itself."""
+    info = procs.load_arch(ARCH) or {}
+    return info.get("backend") == swarmarch.BACKEND
+
+
+def self_rollback(component: str, release: str, env: dict[str, str]) -> dict | None:
+    """On an orchestrator (swarm): release, and wait until it finished or rolled back by itself; the update's
+    epoch times (deployed, detected, rolled_back) and final state. None elsewhere: the harness rolls back."""
+    info = _info()
+    if info.get("backend") != swarmarch.BACKEND:
+        return None
+    return swarmarch.release_and_watch(info, component, release, env)

@@ -9,6 +9,8 @@ health-checked, and rolls back by itself when a new task fails; `scale` sets the
 
 from __future__ import annotations
 
+import time
+
 from workshop import settings
 from workshop.archs.microservices import run as ms_run
 from workshop.archs.microservices import spec as ms_spec
@@ -128,3 +130,33 @@ def new_capacity(info: ArchRecord, name: str) -> float:
         return swarm.wait(lambda: swarm.converged(info["stack"], name), timeout_s(), f"a new {name} task", 0.1)
     finally:
         scale(info, name, count)
+
+
+def release_and_watch(info: ArchRecord, name: str, release: str, env: dict[str, str],
+                      poll_s: float = 0.1) -> dict:
+    """Start a release and poll its UpdateStatus until Swarm finished it or rolled it back by itself.
+
+    Returns epoch times: `deployed` (Swarm accepted the update), `detected` (the update left `updating` for a
+    rollback: Swarm saw a new task fail), `rolled_back` (rollback_completed), and the final state and message.
+    Swarm's own StartedAt is the update's start, not the rollback's, so the times are the polls' (± poll_s).
+    """
+    start_update(info, name, release, env)
+    out: dict = {"deployed": time.time(), "detected": None, "rolled_back": None}
+    deadline = time.monotonic() + timeout_s()
+    while time.monotonic() < deadline:
+        status = swarm.update_status(info["stack"], name)
+        state, now = status.get("State", ""), time.time()
+        if state.startswith("rollback") and out["detected"] is None:
+            out["detected"] = now
+        if state in swarm.DONE and swarm.converged(info["stack"], name):
+            out["rolled_back"] = now if state == "rollback_completed" else None
+            out.update(state=state, message=status.get("Message", ""))
+            break
+        time.sleep(poll_s)
+    else:
+        raise TimeoutError(f"the update of {name} to {release} did not finish within {timeout_s():.0f} s")
+    if out["state"] != "completed":
+        release_then, env_then = info["previous"][name]
+        info["components"][name], info["env"][name] = release_then, env_then
+        procs.save_arch(ARCH, info)
+    return out
