@@ -20,9 +20,13 @@ from workshop.archs.microservices.spec import Service, duration_s
 
 PROBE_PORT_FILE = "/tmp/workshop-probe-port"  # in the container's own file system, so private to one task
 HOST_NETWORK = "hostnet"
-# GET /health on this task's probe port; urlopen raises (exit 1) on anything but a 2xx.
-PROBE_SCRIPT = ("import urllib.request; port = open('" + PROBE_PORT_FILE + "').read().strip(); "
-                "urllib.request.urlopen(f'http://127.0.0.1:{port}/health', timeout=2)")
+MIN_PROBE_TIMEOUT_S = 10.0
+# GET /health on this task's probe port over a bare socket (python -S, no urllib: the probe is a new process
+# every interval, so it should start fast even on a busy machine); exit 0 only on a 200.
+PROBE_SCRIPT = ("import socket, sys; port = int(open('" + PROBE_PORT_FILE + "').read()); "
+                "s = socket.create_connection(('127.0.0.1', port), 5); "
+                "s.sendall(b'GET /health HTTP/1.0\\r\\nHost: probe\\r\\n\\r\\n'); "
+                "sys.exit(0 if s.makefile('rb').readline().split()[1:2] == [b'200'] else 1)")
 
 
 def health_interval() -> str | None:
@@ -47,11 +51,16 @@ def service_env(service: Service, release: str, extra: dict[str, str]) -> dict[s
 
 
 def healthcheck(raw: dict[str, Any]) -> dict[str, Any]:
-    """compose.yaml's timings, with the test replaced by the probe of this task's own probe port."""
+    """compose.yaml's timings, with the test replaced by the probe of this task's own probe port.
+
+    The timeout is at least MIN_PROBE_TIMEOUT_S: a probe that only runs slowly on a busy machine must not
+    get a good task killed, and a bad release answers its 500 at once, so the floor does not delay detection.
+    """
     check = {k: v for k, v in (raw or {}).items() if k in ("interval", "timeout", "retries", "start_period")}
+    check["timeout"] = f"{max(MIN_PROBE_TIMEOUT_S, duration_s(check.get('timeout'), 0)):g}s"
     if health_interval():
         check.update(interval=health_interval(), start_period=health_interval())
-    return {"test": ["CMD", "python", "-c", PROBE_SCRIPT], **check}
+    return {"test": ["CMD", "python", "-S", "-c", PROBE_SCRIPT], **check}
 
 
 def deploy_section(raw: dict[str, Any], replicas: int) -> dict[str, Any]:
@@ -62,7 +71,7 @@ def deploy_section(raw: dict[str, Any], replicas: int) -> dict[str, Any]:
         **({"resources": raw["resources"]} if raw.get("resources") else {}),
         "update_config": {**rollout, "failure_action": "rollback", "max_failure_ratio": 0},
         "rollback_config": {**rollout, "failure_action": "pause"},
-        "restart_policy": {"condition": "on-failure", "delay": "2s"},
+        "restart_policy": {"condition": "any", "delay": "2s"},  # any: a worker exits 0 on SIGTERM
     }
 
 
@@ -73,7 +82,8 @@ def service_entry(service: Service, raw: dict[str, Any], release: str, extra_env
     return {
         "image": f"{service.image}:{release}",
         "command": list(service.command),
-        "environment": service_env(service, release, extra_env),
+        # stack deploy interpolates ${VAR} itself: a literal $ (a secret's, say) must reach the task as is
+        "environment": {k: v.replace("$", "$$") for k, v in service_env(service, release, extra_env).items()},
         "volumes": [{"type": "bind", "source": host, "target": inside} for host, inside in service.volumes],
         "networks": [HOST_NETWORK],
         "init": True,  # a real PID 1 forwards SIGTERM, so a task drains instead of being killed

@@ -71,6 +71,12 @@ def running_tasks(stack: str, name: str) -> list[dict[str, Any]]:
     return [t for t in tasks if t["Status"]["State"] == "running"]
 
 
+def task_errors(stack: str, name: str, last: int = 3) -> str:
+    """The service's latest task states and errors, for a message that says why it does not converge."""
+    tasks = sorted(service(stack, name).tasks(), key=lambda t: t["Status"]["Timestamp"])[-last:]
+    return "; ".join(f"{t['Status']['State']} {t['Status'].get('Err', '')}".strip() for t in tasks)
+
+
 def converged(stack: str, name: str) -> bool:
     """Whether the service runs exactly its replicas, all healthy, and no update is moving."""
     attrs = service(stack, name).attrs
@@ -129,6 +135,6 @@ def remove_stack(stack: str, timeout_s: float = 120) -> None:
 
     def gone() -> bool:
         return not (engine.services.list(filters={"label": f"{NAMESPACE}={stack}"})
-                    or engine.containers.list(all=True, filters={"label": f"{NAMESPACE}={stack}"}))
+                    or engine.containers.list(all=True, sparse=True, filters={"label": f"{NAMESPACE}={stack}"}))
 
     wait(gone, timeout_s, f"removal of stack {stack}")

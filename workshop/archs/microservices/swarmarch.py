@@ -60,7 +60,10 @@ def up(info: ArchRecord, release: str) -> None:
     procs.save_arch(ARCH, info)
     write_stack(info)
     for name in services:
-        took = swarm.wait(lambda n=name: swarm.converged(info["stack"], n), timeout_s(), f"{name} healthy")
+        try:
+            took = swarm.wait(lambda n=name: swarm.converged(info["stack"], n), timeout_s(), f"{name} healthy")
+        except TimeoutError as exc:
+            raise TimeoutError(f"{exc}; its tasks: {swarm.task_errors(info['stack'], name)}") from None
         info.setdefault("healthy_s", {})[name] = round(took, 3)
     procs.save_arch(ARCH, info)
 
