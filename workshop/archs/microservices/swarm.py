@@ -37,7 +37,12 @@ def ensure_swarm() -> bool:
         return False
     if state != "inactive":
         raise RuntimeError(f"this engine's swarm is {state}; fix it (docker swarm leave --force) and retry")
-    docker("swarm", "init", "--advertise-addr", "127.0.0.1")
+    try:
+        docker("swarm", "init", "--advertise-addr", "127.0.0.1")
+    except RuntimeError:
+        if node_state() == "active":  # another run initialized it a moment ago: use it, do not claim it
+            return False
+        raise
     return True
 
 
