@@ -36,7 +36,7 @@ def test_every_service_runs_its_release_image_on_the_host_network(stack):
     assert stack["networks"] == {"hostnet": {"external": True, "name": "host"}}
     for name, service in stack["services"].items():
         assert service["networks"] == ["hostnet"] and "network_mode" not in service
-        assert service["image"] == f"workshop/ms-{name}:{'v2-bad' if name == 'catalog' else 'v1'}"
+        assert service["image"] == f"workshop/ms-{name}:{'v2-bad' if name == 'catalog' else 'v1'}-abcd1234"
         assert "build" not in service and service["init"] is True
         assert service["labels"]["workshop.state"] == "abcd1234"
 

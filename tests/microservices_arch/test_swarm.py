@@ -17,6 +17,7 @@ import requests
 
 from videocatalog import auth
 from workshop.archs.microservices import arch as microservices
+from workshop.archs.microservices import run as ms_run
 from workshop.archs.microservices import swarm
 from workshop.runtime import procs
 
@@ -49,6 +50,8 @@ def stack(tmp_path_factory) -> Iterator[str]:
             if name:  # nothing of the stack is left behind
                 engine = containers.client()
                 assert not engine.containers.list(all=True, sparse=True, filters={"label": f"{swarm.NAMESPACE}={name}"})
+                assert not [t for i in engine.images.list(name="workshop/ms-catalog") for t in i.tags
+                            if name.rsplit("-", 1)[-1] in t], "the stack's own image tags are removed"
 
 
 def running_images(name: str, service: str) -> set[str]:
@@ -69,7 +72,7 @@ def test_a_release_is_a_rolling_service_update(stack):
     name = procs.load_arch("microservices")["stack"]
     microservices.deploy("analytics", "v2-swarm")
     assert swarm.update_status(name, "analytics")["State"] == "completed"
-    assert running_images(name, "analytics") == {"workshop/ms-analytics:v2-swarm"}
+    assert running_images(name, "analytics") == {f"workshop/ms-analytics:v2-swarm-{ms_run.state_label()}"}
     assert requests.get(f"{stack}/trending", timeout=10).status_code == 200
 
 
@@ -93,7 +96,7 @@ def test_a_release_failing_its_health_check_is_rolled_back_by_swarm_itself(stack
             thread.join()
     status = swarm.update_status(name, "catalog")
     assert status["State"] == "rollback_completed", status
-    assert running_images(name, "catalog") == {"workshop/ms-catalog:v1"}
+    assert running_images(name, "catalog") == {f"workshop/ms-catalog:v1-{ms_run.state_label()}"}
     assert procs.load_arch("microservices")["components"]["catalog"] == "v1"
     assert requests.get(f"{stack}/videos/{video['id']}", timeout=10).status_code == 200
     # The API kept answering: listing (not faulted) never failed, and reads of the video succeeded throughout.

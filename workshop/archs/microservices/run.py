@@ -110,9 +110,9 @@ class DockerBackend:
 
         self.containers = containers
 
-    def build(self, service: Service, release: str) -> dict[str, Any]:
-        """Build the service's image tagged with the release; returns its tag, size and build time."""
-        info = self.containers.build_image(service.folder, f"{service.image}:{release}")
+    def build(self, service: Service, release: str, tag: str | None = None) -> dict[str, Any]:
+        """Build the service's image tagged with the release (or `tag`); returns its tag, size and build time."""
+        info = self.containers.build_image(service.folder, tag or f"{service.image}:{release}")
         return {"tag": info.tag, "size_bytes": info.size_bytes, "build_s": round(info.build_s, 2)}
 
     def start(self, service: Service, instance: str, release: str, extra_env: dict[str, str]) -> dict:

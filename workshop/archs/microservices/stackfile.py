@@ -44,6 +44,16 @@ def stack_name(label: str) -> str:
     return f"workshop-ms-{label}"
 
 
+def image_tag(image: str, release: str, label: str) -> str:
+    """The stack's own tag of a release's image (`workshop/ms-catalog:v1-<label>`).
+
+    Tags are global to the engine: the docker backend of another checkout or test run rebuilds
+    `workshop/ms-catalog:v1` from its own code, and a task Swarm starts later would run that. A tag private
+    to the state folder keeps the stack on the images it built (the layers are shared through the cache).
+    """
+    return f"{image}:{release}-{label}"
+
+
 def service_env(service: Service, release: str, extra: dict[str, str]) -> dict[str, str]:
     """A task's environment: compose's (as the docker backend resolves it), the release, the probe port file."""
     return {**service.env, "WORKSHOP_FAULT": "", **extra, "WORKSHOP_RELEASE": release,
@@ -80,7 +90,7 @@ def service_entry(service: Service, raw: dict[str, Any], release: str, extra_env
     """One service of the stack file."""
     grace = duration_s(raw.get("stop_grace_period"), service.stop_grace_s)
     return {
-        "image": f"{service.image}:{release}",
+        "image": image_tag(service.image, release, label),
         "command": list(service.command),
         # stack deploy interpolates ${VAR} itself: a literal $ (a secret's, say) must reach the task as is
         "environment": {k: v.replace("$", "$$") for k, v in service_env(service, release, extra_env).items()},

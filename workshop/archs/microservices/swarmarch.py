@@ -27,13 +27,31 @@ def timeout_s() -> float:
     return 2 * settings.ms_health_timeout_s()
 
 
-def _build(info: ArchRecord, name: str, release: str) -> str:
+def build(info: ArchRecord, name: str, release: str) -> str:
+    """Build a release of a service under the stack's own tag (once per run); returns the tag."""
     service = ms_spec.load(info["variables"])[0][name]
-    tag = f"{service.image}:{release}"
+    tag = stackfile.image_tag(service.image, release, ms_run.state_label())
     if tag not in info["images"]:
-        info["images"][tag] = ms_run.DockerBackend().build(service, release)
+        info["images"][tag] = ms_run.DockerBackend().build(service, release, tag)
         procs.save_arch(ARCH, info)
     return tag
+
+
+def remove_images(info: ArchRecord) -> None:
+    """Remove the stack's own tags (the images, where nothing else tags them), build stages included."""
+    from docker.errors import ImageNotFound
+
+    from workshop.runtime import containers
+
+    engine, mine = containers.client(), f"-{ms_run.state_label()}"
+    repos = {tag.split(":")[0] for tag in info.get("images", {})}
+    for image in (i for repo in repos for i in engine.images.list(name=repo)):
+        for tag in image.tags:
+            if mine in tag.split(":")[-1]:
+                try:
+                    engine.images.remove(tag)
+                except ImageNotFound:
+                    pass  # removed a moment ago through another of its tags
 
 
 def write_stack(info: ArchRecord) -> None:
@@ -52,7 +70,7 @@ def up(info: ArchRecord, release: str) -> None:
     services = ms_spec.load(info["variables"])[0]
     for service in services.values():
         ms_run.prepare(service)  # bind mounts need their host folders
-        _build(info, service.name, release)
+        build(info, service.name, release)
         info["components"][service.name] = release
     info["stack"] = stackfile.stack_name(ms_run.state_label())
     info["swarm_initialized"] = swarm.ensure_swarm()  # recorded: down leaves only a swarm it made
@@ -80,6 +98,7 @@ def down(info: ArchRecord) -> str | None:
     """Remove the stack and wait for its tasks to go; leave the swarm if we made it and nothing else runs."""
     if info.get("stack"):
         swarm.remove_stack(info["stack"])
+    remove_images(info)
     if info.get("swarm_initialized") and swarm.leave_if_unused():
         return "left the swarm this harness had initialized"
     return None
@@ -99,7 +118,7 @@ def deploy(info: ArchRecord, name: str, release: str, env: dict[str, str]) -> di
 
 def start_update(info: ArchRecord, name: str, release: str, env: dict[str, str]) -> None:
     """Build the release's image and hand the update to Swarm (returns at once; Swarm rolls it out)."""
-    tag = _build(info, name, release)
+    tag = build(info, name, release)
     old_env = info["env"].get(name, {})
     info.setdefault("previous", {})[name] = (info["components"][name], old_env)
     new_env = {**{key: "" for key in old_env}, **env, "WORKSHOP_RELEASE": release}  # unset what env drops
