@@ -16,7 +16,7 @@ from videocatalog import config
 from workshop.archs.microservices import aws as ms_localaws
 from workshop.archs.microservices import run as ms_run
 from workshop.archs.microservices import spec as ms_spec
-from workshop.archs.microservices import swarmarch
+from workshop.archs.microservices import swarmarch, swarmrelease
 from workshop.archs.microservices.run import ARCH
 from workshop.archs.microservices.spec import Service
 from workshop.archs.servers import coldstart_study as coldstart_study  # the serverless-only parts
@@ -153,7 +153,7 @@ def deploy(component: str | None, release: str, env: dict[str, str] | None = Non
         if name not in services:
             raise SystemExit(f"unknown service {name!r}; choose from {', '.join(services)}")
         if info.get("backend") == swarmarch.BACKEND:  # Swarm rolls it out (and back, if it fails)
-            status = swarmarch.deploy(info, name, release, dict(env or {}))
+            status = swarmrelease.deploy(info, name, release, dict(env or {}))
             if status.get("State") != "completed":
                 print(f"microservices: Swarm rolled {name} back to {info['components'][name]} by itself "
                       f"({status.get('State')}: {status.get('Message')})", file=sys.stderr)
@@ -231,4 +231,4 @@ def self_rollback(component: str, release: str, env: dict[str, str]) -> dict | N
     info = _info()
     if info.get("backend") != swarmarch.BACKEND:
         return None
-    return swarmarch.release_and_watch(info, component, release, env)
+    return swarmrelease.release_and_watch(info, component, release, env)

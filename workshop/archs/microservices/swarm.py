@@ -103,10 +103,18 @@ def wait(predicate: Any, timeout_s: float, what: str, poll_s: float = 0.5) -> fl
 
 
 def update(stack: str, name: str, image: str, env: dict[str, str]) -> None:
-    """Start a rolling update of the service to `image` with `env` set; returns once Swarm accepted it."""
+    """Start a rolling update of the service to `image` with `env` set; returns once Swarm has begun it.
+
+    `--force`: a release of the same image and environment still replaces the tasks, as on the other
+    backends. Until Swarm starts the update, UpdateStatus still describes the previous one (or nothing),
+    which would read as "converged", so this waits for a new StartedAt.
+    """
+    before = update_status(stack, name).get("StartedAt")
     env_args = [arg for key, value in env.items() for arg in ("--env-add", f"{key}={value}")]
-    docker("service", "update", "--detach", "--no-resolve-image", "--image", image, *env_args,
+    docker("service", "update", "--detach", "--force", "--no-resolve-image", "--image", image, *env_args,
            f"{stack}_{name}")
+    wait(lambda: update_status(stack, name).get("StartedAt") not in (None, before), 60,
+         f"the start of the update of {name}", 0.05)
 
 
 def scale(stack: str, name: str, replicas: int) -> None:
