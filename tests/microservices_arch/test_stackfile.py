@@ -23,6 +23,7 @@ VARIABLES = {"WORKSHOP_STATE_DIR": "/srv/state", "WORKSHOP_MS_CATALOG_PORT": "91
 def stack(monkeypatch) -> dict:
     monkeypatch.delenv("WORKSHOP_SWARM_HEALTH_INTERVAL", raising=False)
     monkeypatch.delenv("WORKSHOP_SWARM_UPDATE_MONITOR", raising=False)
+    monkeypatch.delenv("WORKSHOP_SWARM_RESERVE", raising=False)
     services, _ = ms_spec.load(VARIABLES, environ={})
     compose = ms_spec.read(VARIABLES, environ={})
     releases = {name: "v1" for name in services} | {"catalog": "v2-bad"}
@@ -53,13 +54,16 @@ def test_the_environment_is_compose_s_resolved_plus_release_fault_and_probe_file
         {"type": "bind", "source": "/srv/state/microservices/catalog", "target": "/data"}]
 
 
-def test_rollout_is_start_first_one_at_a_time_and_rolled_back_by_swarm(stack):
+def test_rollout_is_start_first_one_at_a_time_and_rolled_back_by_swarm(stack, monkeypatch):
     deploy = stack["services"]["catalog"]["deploy"]
     assert deploy["update_config"] == {"parallelism": 1, "order": "start-first", "monitor": "10s", "delay": "0s",
                                        "failure_action": "rollback", "max_failure_ratio": 0}
     assert deploy["rollback_config"]["order"] == "start-first"
     assert deploy["restart_policy"]["condition"] == "any"
     assert deploy["resources"] == {"reservations": {"cpus": "0.1", "memory": "128M"}, "limits": {"memory": "512M"}}
+    monkeypatch.setenv("WORKSHOP_SWARM_RESERVE", "0")
+    assert stackfile.deploy_section({"resources": {"reservations": {"cpus": "1"}, "limits": {"memory": "1G"}}},
+                                    1)["resources"] == {"limits": {"memory": "1G"}}
     assert deploy["replicas"] == 1 and stack["services"]["transcode"]["deploy"]["replicas"] == 3
     assert stack["services"]["transcode"]["stop_grace_period"] == "60s"
 

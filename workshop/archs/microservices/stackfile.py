@@ -39,6 +39,15 @@ def update_monitor() -> str:
     return os.environ.get("WORKSHOP_SWARM_UPDATE_MONITOR", "10s")
 
 
+def reserve() -> bool:
+    """WORKSHOP_SWARM_RESERVE (default 1): keep compose's reservations; 0 drops them (limits stay).
+
+    Swarm schedules a task only where its reservations fit: on a 2-core machine that already runs another
+    stack, one more transcode worker (0.5 CPU) stays pending with "insufficient resources".
+    """
+    return os.environ.get("WORKSHOP_SWARM_RESERVE", "1") != "0"
+
+
 def stack_name(label: str) -> str:
     """The stack's name for one state folder's label (run.state_label()): two checkouts never share a stack."""
     return f"workshop-ms-{label}"
@@ -75,10 +84,11 @@ def healthcheck(raw: dict[str, Any]) -> dict[str, Any]:
 
 def deploy_section(raw: dict[str, Any], replicas: int) -> dict[str, Any]:
     """Replicas, compose's resources, and how Swarm rolls a release out and back."""
+    resources = {k: v for k, v in (raw.get("resources") or {}).items() if k != "reservations" or reserve()}
     rollout = {"parallelism": 1, "order": "start-first", "monitor": update_monitor(), "delay": "0s"}
     return {
         "replicas": replicas,
-        **({"resources": raw["resources"]} if raw.get("resources") else {}),
+        **({"resources": resources} if resources else {}),
         "update_config": {**rollout, "failure_action": "rollback", "max_failure_ratio": 0},
         "rollback_config": {**rollout, "failure_action": "pause"},
         "restart_policy": {"condition": "any", "delay": "2s"},  # any: a worker exits 0 on SIGTERM

@@ -107,7 +107,10 @@ def scale(info: ArchRecord, name: str, count: int) -> list[str]:
     info.setdefault("replicas", {})[name] = count
     procs.save_arch(ARCH, info)
     swarm.scale(info["stack"], name, count)
-    swarm.wait(lambda: swarm.converged(info["stack"], name), timeout_s(), f"{count} replicas of {name}")
+    try:
+        swarm.wait(lambda: swarm.converged(info["stack"], name), timeout_s(), f"{count} replicas of {name}")
+    except TimeoutError as exc:  # e.g. "no suitable node (insufficient resources on 1 node)"
+        raise TimeoutError(f"{exc}; its tasks: {swarm.task_errors(info['stack'], name)}") from None
     return sorted(swarm.task_pids(info["stack"], name))
 
 
