@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import importlib.metadata
+import os
 import platform
 import re
 import shutil
