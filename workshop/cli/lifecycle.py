@@ -70,7 +70,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         except (requests.RequestException, ValueError):
             state = "NOT ANSWERING"
         running = {n: r["pid"] for n, r in procs.records(name).items() if procs.alive(r["pid"])}
-        print(f"{name:14} {info['url']}  {state}  backend={info.get('backend')}  processes={running}")
+        stack = f"  stack={info['stack']}" if info.get("stack") else ""  # microservices on Docker Swarm
+        print(f"{name:14} {info['url']}  {state}  backend={info.get('backend')}{stack}  processes={running}")
     return 0
 
 
