@@ -138,14 +138,14 @@ class InvokeService:
         error = body if isinstance(body, dict) else None
         if status == "timeout":  # AWS reports the timeout itself, not the time it took to notice it
             duration_ms = min(duration_ms, spec.timeout * 1000.0)
+        # billed_init_ms from the Init Duration as printed (2 decimals), so the REPORT line's reader agrees.
         rec = InvocationRecord(
             request_id=request_id, function=spec.name, version=spec.version, env_id=env.id,
             log_stream=env.log_stream, timestamp=time.time(), duration_ms=round(duration_ms, 2),
             billed_ms=billed_with_init(duration_ms, init_ms, status, spec.timeout * 1000),
             memory_mb=spec.memory_mb, max_memory_mb=env.peak_memory_mb(),
             init_ms=round(init_ms, 2) if init_ms is not None else None,
-            billed_init_ms=billed(round(init_ms, 2)) if init_ms is not None else 0,  # from the printed value
-            status=status,
+            billed_init_ms=billed(round(init_ms, 2)) if init_ms is not None else 0, status=status,
             error_type=error.get("errorType") if error else None, invocation_type=invocation_type,
             vcpu=env.resources.scaled_vcpu, cpu=env.resources.note(),
             service_ms=round(min(service[0], duration_ms), 2), service_calls=service[1])
