@@ -10,6 +10,7 @@ monitor are the manual scenario's (rollback.py), so the two rows compare.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -67,4 +68,5 @@ def run(module: Any, base_url: str, video_id: str, folder: Path, params: Rollbac
     out = _summarize(folder, mon, ev, threshold, component, RollbackParams(**{**asdict(params), "fault": fault,
                                                                               "load": params.load}))
     out.update(rolled_back_by="orchestrator", update_state=update.get("state"), update_message=update.get("message"))
+    (folder / "rollback.json").write_text(json.dumps(out, indent=2, default=str))  # with the orchestrator's part
     return out
