@@ -41,13 +41,16 @@ def stack(tmp_path_factory) -> Iterator[str]:
             mp.setenv(var, str(procs.free_port()))
         for key, value in FAST.items():
             mp.setenv(key, value)
-        name = None
+        name, made = None, False
         try:
             url = microservices.up(backend="swarm")
-            name = procs.load_arch("microservices")["stack"]
+            record = procs.load_arch("microservices")
+            name, made = record["stack"], record["swarm_initialized"]
             yield url
         finally:
             microservices.down()
+            if made:  # the swarm it made is left, unless another run's services still use it
+                assert swarm.node_state() == "inactive" or containers.client().services.list()
             if name:  # nothing of the stack is left behind
                 engine = containers.client()
                 assert not engine.containers.list(all=True, sparse=True, filters={"label": f"{swarm.NAMESPACE}={name}"})

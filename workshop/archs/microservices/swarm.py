@@ -14,6 +14,7 @@ from typing import Any
 from workshop.runtime import containers
 
 NAMESPACE = "com.docker.stack.namespace"
+MADE_BY = "workshop.made"  # node label: a workshop harness ran `docker swarm init` on this engine
 DONE = ("completed", "rollback_completed", "paused", "rollback_paused")  # an update that stopped moving
 
 
@@ -43,12 +44,21 @@ def ensure_swarm() -> bool:
         if node_state() == "active":  # another run initialized it a moment ago: use it, do not claim it
             return False
         raise
+    # Labelled on the node, not only in this run's record: when two runs overlap, the last one down leaves.
+    docker("node", "update", "--label-add", f"{MADE_BY}=1", containers.client().info()["Swarm"]["NodeID"])
     return True
 
 
+def made_by_workshop() -> bool:
+    """Whether a workshop harness initialized this engine's swarm (the node's label says so)."""
+    node = containers.client().nodes.get(containers.client().info()["Swarm"]["NodeID"])
+    return MADE_BY in (node.attrs["Spec"].get("Labels") or {})
+
+
 def leave_if_unused() -> bool:
-    """Leave the swarm (`docker swarm leave --force`) when no service of anyone is left; True when it left."""
-    if node_state() != "active" or containers.client().services.list():
+    """Leave the swarm a workshop harness made (`docker swarm leave --force`) once no service of anyone is
+    left on it; a swarm that was there before is never left. True when it left."""
+    if node_state() != "active" or not made_by_workshop() or containers.client().services.list():
         return False
     docker("swarm", "leave", "--force")
     return True

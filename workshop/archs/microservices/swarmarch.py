@@ -71,7 +71,7 @@ def up(info: ArchRecord, release: str) -> None:
         build(info, service.name, release)
         info["components"][service.name] = release
     info["stack"] = stackfile.stack_name(ms_run.state_label())
-    info["swarm_initialized"] = swarm.ensure_swarm()  # recorded: down leaves only a swarm it made
+    info["swarm_initialized"] = swarm.ensure_swarm()  # down leaves only a swarm a workshop harness made
     info["replicas"] = {name: 1 for name in services}
     procs.save_arch(ARCH, info)
     write_stack(info)
@@ -97,8 +97,8 @@ def down(info: ArchRecord) -> str | None:
     if info.get("stack"):
         swarm.remove_stack(info["stack"])
     remove_images(info)
-    if info.get("swarm_initialized") and swarm.leave_if_unused():
-        return "left the swarm this harness had initialized"
+    if swarm.leave_if_unused():
+        return "left the swarm a workshop harness had initialized (no service is left on it)"
     return None
 
 
