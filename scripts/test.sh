@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything the tests need, then run the whole suite: lint, types, unit, contract on every
-# architecture (both microservice backends), platform, harness and notebooks.
+# architecture (the microservices on processes, and with an engine on docker and on a Swarm stack), platform,
+# harness and notebooks.
 # Usage: bash scripts/test.sh [extra pytest args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +25,9 @@ stop_engine() {
 trap stop_engine EXIT
 
 archs="monolith,soa,microservices:process,serverless"
-if timeout 10 docker info >/dev/null 2>&1; then archs="$archs,microservices:docker"; fi
+# With an engine: the docker backend, and the same images as a Swarm stack (the harness runs `docker swarm
+# init` when the engine is in no swarm and leaves it again at `down`).
+if timeout 10 docker info >/dev/null 2>&1; then archs="$archs,microservices:docker,microservices:swarm"; fi
 # Only the architectures that exist in this checkout.
 archs=$(.venv/bin/python - "$archs" <<'PY'
 import sys

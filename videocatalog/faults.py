@@ -1,25 +1,32 @@
 """Deliberate faults of a bad release (WORKSHOP_FAULT), parsed once for every architecture.
 
 Forms: `error:OPERATION` answers 500 on that operation; `latency:OPERATION:MS` delays it by MS
-milliseconds. OPERATION is an operation name such as `get_video` (every tier, service and function is
-named after the operation it serves), or `*` for all.
+milliseconds; `unhealthy:OPERATION` answers 500 on that operation *and* on GET /health, a bad release
+whose own health check catches it (what an orchestrator such as Docker Swarm rolls back by itself).
+OPERATION is an operation name such as `get_video` (every tier, service and function is named after the
+operation it serves), or `*` for all.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+KINDS = ("error", "latency", "unhealthy")
+HEALTH_OPERATION = "get_health"  # the view every app and service serves GET /health with
+
 
 @dataclass(frozen=True)
 class Fault:
-    """One injected fault: an error or a delay on one operation (or all)."""
+    """One injected fault: an error or a delay on one operation (or all); `unhealthy` fails /health too."""
 
-    kind: str  # "error" or "latency"
+    kind: str  # "error", "latency" or "unhealthy"
     operation: str
     delay_s: float = 0.0
 
     def applies_to(self, *names: str | None) -> bool:
         """True when the fault targets any of `names` (an operation and its aliases), or every operation."""
+        if self.kind == "unhealthy" and any((n or "").rsplit(".", 1)[-1] == HEALTH_OPERATION for n in names):
+            return True
         return self.operation == "*" or self.operation in names
 
 
@@ -29,10 +36,11 @@ def parse_fault(spec: str) -> Fault | None:
         return None
     kind, _, rest = spec.partition(":")
     operation, _, ms = rest.partition(":")
-    if kind not in ("error", "latency") or not operation:
-        raise ValueError(f"bad WORKSHOP_FAULT {spec!r}: use error:OPERATION or latency:OPERATION:MS")
-    if kind == "error" and ms:
-        raise ValueError(f"bad WORKSHOP_FAULT {spec!r}: an error fault takes no delay")
+    if kind not in KINDS or not operation:
+        raise ValueError(f"bad WORKSHOP_FAULT {spec!r}: use error:OPERATION, unhealthy:OPERATION "
+                         "or latency:OPERATION:MS")
+    if kind != "latency" and ms:
+        raise ValueError(f"bad WORKSHOP_FAULT {spec!r}: an {kind} fault takes no delay")
     try:
         delay_ms = float(ms or 0)
     except ValueError:

@@ -25,7 +25,7 @@ from workshop.measure.saturation import saturation
 from workshop.records import ArchResult, BenchRecord
 from workshop.runtime import procs
 from workshop.runtime.progress import log
-from workshop.scenarios import coldstart, rollback
+from workshop.scenarios import coldstart, orchestrated, rollback
 
 
 @dataclass
@@ -105,8 +105,9 @@ def run_arch(name: str, cfg: BenchConfig) -> ArchResult:
         for i, fault in enumerate(cfg.faults):
             log(f"{name}: rollback scenario, bad release with fault {fault}")
             params = rollback.RollbackParams(**{**asdict(cfg.rollback), "fault": fault, "load": cfg.rollback.load})
-            result["rollback"].append(rollback.run(module, url, result["seed"]["video_ids"][0],
-                                                   folder / f"rollback-{i}", params))
+            scenario = orchestrated.run if orchestrated.applies(module, fault) else rollback.run
+            result["rollback"].append(scenario(module, url, result["seed"]["video_ids"][0],
+                                               folder / f"rollback-{i}", params))
         result["stage"] = "coldstart"
         log(f"{name}: cold start x{cfg.coldstart_repeats}")
         result["coldstart"] = coldstart.run(module, name, folder / "coldstart", cfg.coldstart_repeats, cfg.quick,

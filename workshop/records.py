@@ -14,7 +14,7 @@ class ArchRecord(TypedDict, total=False):
 
     url: str  # the public base URL
     release: str
-    backend: str  # process, docker or local-aws
+    backend: str  # process, docker, swarm or local-aws
     components: dict[str, str]  # component -> its release
     port: int  # monolith
     ports: dict[str, int]  # soa: tier -> port
@@ -26,6 +26,10 @@ class ArchRecord(TypedDict, total=False):
     images: dict[str, Any]  # microservices (docker): image tag -> build facts
     counters: dict[str, int]  # microservices: instances started per service
     healthy_s: dict[str, float]  # microservices: seconds each instance took to answer its health check
+    stack: str  # microservices (swarm): the stack's name
+    swarm_initialized: bool  # microservices (swarm): this harness ran `docker swarm init`
+    replicas: dict[str, int]  # microservices (swarm): service -> replicas
+    previous: dict[str, Any]  # microservices (swarm): service -> (release, env) before the last update
 
 
 # Functional form: one key is `lambda`, a Python keyword.

@@ -1,7 +1,9 @@
 """A /health endpoint for the worker, on the standard library (the worker serves nothing else).
 
 The service port is bound with SO_REUSEPORT like every service's, so replicas and a new release share
-it; the harness checks each instance on its own probe port (WORKSHOP_PROBE_PORT).
+it; the harness checks each instance on its own probe port (WORKSHOP_PROBE_PORT). Under Docker Swarm every
+task has the same environment, so the probe port is one the kernel picks, written to the container's own
+file WORKSHOP_PROBE_PORT_FILE, where the task's health check reads it.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import os
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from videocatalog.errors import error_body
@@ -42,10 +45,14 @@ def _handler(status: Callable[[], dict[str, Any]]) -> type[BaseHTTPRequestHandle
 def serve_health(port: int, status: Callable[[], dict[str, Any]]) -> list[ThreadingHTTPServer]:
     """Answer GET /health with `status()` on 127.0.0.1:port (and the probe port) in daemon threads."""
     ports = [port] + ([int(os.environ["WORKSHOP_PROBE_PORT"])] if os.environ.get("WORKSHOP_PROBE_PORT") else [])
+    if os.environ.get("WORKSHOP_PROBE_PORT_FILE"):
+        ports.append(0)  # any free port, written to the file below
     servers: list[ThreadingHTTPServer] = []
     for p in ports:
         # 127.0.0.1 unless WORKSHOP_BIND_HOST says otherwise (0.0.0.0 in a Kubernetes pod, probed by IP)
         server = _Server((os.environ.get("WORKSHOP_BIND_HOST") or "127.0.0.1", p), _handler(status))
         threading.Thread(target=server.serve_forever, name=f"health-{p}", daemon=True).start()
         servers.append(server)
+        if p == 0:
+            Path(os.environ["WORKSHOP_PROBE_PORT_FILE"]).write_text(str(server.server_address[1]))
     return servers

@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import bench_lambda_platform  # noqa: E402
 import microservices_figures  # noqa: E402
 import monolith_figures  # noqa: E402
+import rollback_orchestrator  # noqa: E402
 import serverless_figures  # noqa: E402
 import soa_vs_monolith  # noqa: E402
 
@@ -53,6 +54,26 @@ def test_a_failed_microservices_up_is_brought_down(monkeypatch):
     with pytest.raises(RuntimeError, match="never became healthy"):
         microservices_figures.measure_microservices(ARGS, [])
     assert arch.downs == 1
+
+
+def test_a_failed_up_of_a_rollback_row_is_brought_down(monkeypatch):
+    arch = HalfUp()
+    monkeypatch.setattr(rollback_orchestrator, "microservices", SimpleNamespace(up=arch.up, down=arch.down))
+    with pytest.raises(RuntimeError, match="never became healthy"):
+        rollback_orchestrator.one_row("swarm", quick=True)
+    assert arch.downs == 1
+
+
+def test_rollback_rows_time_from_the_release_start_and_keep_a_missing_detection_missing():
+    row = {"backend": "swarm", "rolled_back_by": "orchestrator", "fault": "unhealthy:get_video",
+           "events_epoch": {"deploy": 100.0, "detected": 126.5, "recovered": 126.75},
+           "locust": {"failures": 40, "requests": 900}}
+    figures = rollback_orchestrator.figures(row)
+    assert (figures["detect s"], figures["recover s"], figures["failed requests"]) == (26.5, 26.75, 40)
+    row["events_epoch"].update(detected=None, recovered=None)
+    missing = rollback_orchestrator.figures({**row, "rolled_back_by": None})
+    assert missing["detect s"] is None and missing["recover s"] is None
+    assert "detect s" in rollback_orchestrator.table([figures, missing]).splitlines()[0]
 
 
 def test_monolith_figures_print_the_machine_and_no_time_for_a_failed_upload(monkeypatch, capsys, tmp_path):

@@ -174,9 +174,9 @@ def add(sub: argparse._SubParsersAction) -> None:
     bench.add_argument("--processes", type=int, help="Locust worker processes for the load runs (-1: one per core)")
     bench.add_argument("--workers", type=int, help="Locust distributed: a master and N worker processes per load run "
                        "(the saturation test picks its own count)")
-    bench.add_argument("--backend", choices=["process", "docker"],
-                       help="microservices: containers or plain processes (default: process with --quick, "
-                            "else docker if reachable)")
+    bench.add_argument("--backend", choices=["process", "docker", "swarm"],
+                       help="microservices: containers, plain processes or a Swarm stack "
+                            "(default: process with --quick, else docker if reachable)")
     bench.add_argument("--target", choices=["local", "aws"],
                        help="serverless only: deploy to this target with the deployer, load it, bill it from "
                             "CloudWatch Logs, tear it down (aws: your account, at a cost printed first)")

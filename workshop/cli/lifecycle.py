@@ -70,7 +70,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         except (requests.RequestException, ValueError):
             state = "NOT ANSWERING"
         running = {n: r["pid"] for n, r in procs.records(name).items() if procs.alive(r["pid"])}
-        print(f"{name:14} {info['url']}  {state}  backend={info.get('backend')}  processes={running}")
+        stack = f"  stack={info['stack']}" if info.get("stack") else ""  # microservices on Docker Swarm
+        print(f"{name:14} {info['url']}  {state}  backend={info.get('backend')}{stack}  processes={running}")
     return 0
 
 
@@ -104,8 +105,9 @@ def add(sub: argparse._SubParsersAction) -> None:
     up = sub.add_parser("up", help="start an architecture")
     up.add_argument("arch", choices=archs.ARCHITECTURES)
     up.add_argument("--detach", action="store_true", help="return once healthy, leave it running")
-    up.add_argument("--backend", choices=["process", "docker"], default=None,
-                    help="microservices only: containers or plain processes (default: docker if reachable)")
+    up.add_argument("--backend", choices=["process", "docker", "swarm"], default=None,
+                    help="microservices only: containers, plain processes, or a Docker Swarm stack "
+                         "(default: docker if reachable)")
     up.add_argument("--release", default="v1")
     up.set_defaults(func=cmd_up)
     down = sub.add_parser("down", help="stop an architecture (all when none is named)")
@@ -120,7 +122,9 @@ def add(sub: argparse._SubParsersAction) -> None:
     deploy.add_argument("arch", choices=archs.ARCHITECTURES)
     deploy.add_argument("component", nargs="?", help="tier, service or function (monolith: whole unit)")
     deploy.add_argument("--release", help="the release to run (required, except for a whole-stack deploy)")
-    deploy.add_argument("--fault", help="make it a bad release, e.g. error:get_video or latency:list_videos:300")
+    deploy.add_argument("--fault", help="make it a bad release, e.g. error:get_video, latency:list_videos:300 "
+                        "or unhealthy:get_video "
+                        "(its /health fails too)")
     deploy.add_argument("--target", choices=["local", "aws"], default=None,
                         help="serverless: deploy the whole template to the local AWS or to AWS")
     deploy.add_argument("--dry-run", action="store_true", help="serverless: print the deployment plan")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import importlib.metadata
+import os
 import platform
 import re
 import shutil
@@ -101,7 +102,7 @@ def core_wheel(dest: str | Path | None = None) -> Path:
     out_dir = Path(dest) if dest else default_cache_dir() / "core"
     out_dir.mkdir(parents=True, exist_ok=True)
     wheel = out_dir / f"videocatalog-{version}-py3-none-any.whl"
-    tmp = wheel.with_suffix(".tmp")
+    tmp = wheel.with_name(f"{wheel.name}.{os.getpid()}.tmp")  # per process: two builds at once must not share it
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in entries:
             zf.writestr(zipfile.ZipInfo(name, _ZIP_DATE), data, zipfile.ZIP_DEFLATED)

@@ -1,17 +1,22 @@
-"""Run the microservices from microservices/compose.yaml, as containers or as plain processes.
+"""Run the microservices from microservices/compose.yaml: as containers, plain processes, or a Swarm stack.
 
 `up` starts the local AWS (moto) and creates the job queue with its dead-letter queue, then each
 service in dependency order; `deploy` releases one service while the others keep serving (the new
 instance shares the port through SO_REUSEPORT, then the old one drains); `scale` sets the number of
-instances of a service (transcode workers, typically). See workshop/archs/__init__.py for the interface.
+instances of a service (transcode workers, typically). On the `swarm` backend (swarmarch.py) the
+orchestrator does both: a release is a rolling service update, scaling the service's replicas.
+See workshop/archs/__init__.py for the interface.
 """
 
 from __future__ import annotations
+
+import sys
 
 from videocatalog import config
 from workshop.archs.microservices import aws as ms_localaws
 from workshop.archs.microservices import run as ms_run
 from workshop.archs.microservices import spec as ms_spec
+from workshop.archs.microservices import swarmarch, swarmrelease
 from workshop.archs.microservices.run import ARCH
 from workshop.archs.microservices.spec import Service
 from workshop.archs.servers import coldstart_study as coldstart_study  # the serverless-only parts
@@ -23,10 +28,15 @@ from workshop.runtime import procs
 NAME = ARCH
 COMPONENTS = ("gateway", "catalog", "upload", "transcode", "analytics")
 ROLLBACK_COMPONENT = "catalog"
+
+
 def _answers(info: ArchRecord) -> bool:
     import requests
 
-    alive = all(procs.alive(r["pid"]) for r in ms_run.instances().values())
+    if info.get("backend") == swarmarch.BACKEND:
+        alive = swarmarch.answers(info)
+    else:
+        alive = all(procs.alive(r["pid"]) for r in ms_run.instances().values())
     try:
         return alive and requests.get(info["url"] + "/health", timeout=2).status_code == 200
     except requests.RequestException:
@@ -94,6 +104,9 @@ def up(backend: str | None = None, release: str = "v1") -> str:
     info: ArchRecord = {"url": f"http://127.0.0.1:{gateway.port}", "release": release, "backend": backend,
             "variables": variables, "components": {}, "env": {}, "images": {}, "counters": {}}
     procs.save_arch(ARCH, info)
+    if backend == swarmarch.BACKEND:
+        swarmarch.up(info, release)
+        return info["url"]
     for service in _services(info).values():
         _start(info, service, release, {})
         info["components"][service.name] = release
@@ -106,6 +119,13 @@ def down() -> None:
     info = procs.load_arch(ARCH) or {}
     services = _services(info) if "variables" in info else {}
     errors = []
+    if info.get("backend") == swarmarch.BACKEND:
+        try:
+            note = swarmarch.down(info)
+            if note:
+                print(f"microservices: {note}")
+        except Exception as exc:
+            errors.append(f"stack: {exc}")
     for name, record in ms_run.instances().items():
         try:
             _stop(info, name, record, services)
@@ -132,6 +152,12 @@ def deploy(component: str | None, release: str, env: dict[str, str] | None = Non
     for name in [component] if component else list(services):
         if name not in services:
             raise SystemExit(f"unknown service {name!r}; choose from {', '.join(services)}")
+        if info.get("backend") == swarmarch.BACKEND:  # Swarm rolls it out (and back, if it fails)
+            status = swarmrelease.deploy(info, name, release, dict(env or {}))
+            if status.get("State") != "completed":
+                print(f"microservices: Swarm rolled {name} back to {info['components'][name]} by itself "
+                      f"({status.get('State')}: {status.get('Message')})", file=sys.stderr)
+            continue
         old = _of(name)
         for _ in range(max(1, len(old))):
             _start(info, services[name], release, dict(env or {}))
@@ -150,6 +176,8 @@ def scale(service: str, count: int) -> list[str]:
     services = _services(info)
     if service not in services:
         raise SystemExit(f"unknown service {service!r}; choose from {', '.join(services)}")
+    if info.get("backend") == swarmarch.BACKEND:
+        return swarmarch.scale(info, service, count)
     current = _of(service)
     for instance, record in list(current.items()):
         if not procs.alive(record["pid"]) and record["pid"]:
@@ -166,6 +194,9 @@ def scale(service: str, count: int) -> list[str]:
 def pids() -> dict[str, int]:
     """The main process of every running instance (docker: the service's process, as a host pid)."""
     out = {}
+    info = procs.load_arch(ARCH) or {}
+    if info.get("backend") == swarmarch.BACKEND:
+        out.update(swarmarch.pids(info))
     for name, record in ms_run.instances().items():
         out[name] = ms_run.backend(record["backend"]).main_pid(record)
     localaws = procs.records(ARCH).get("localaws")
@@ -181,6 +212,9 @@ def restart_local_aws() -> None:
 
 def new_capacity(service: str = "catalog") -> float:
     """Seconds from starting one more instance of `service` to its first healthy answer (it is then removed)."""
+    info = _info()
+    if info.get("backend") == swarmarch.BACKEND:
+        return swarmarch.new_capacity(info, service)
     before = set(_of(service))
     scale(service, len(before) + 1)
     try:
@@ -188,3 +222,18 @@ def new_capacity(service: str = "catalog") -> float:
         return float(ms_run.instances()[added]["healthy_s"])
     finally:
         scale(service, len(before))
+
+
+def orchestrated() -> bool:
+    """Whether an orchestrator (Docker Swarm) runs the services and rolls a failing release back by itself."""
+    info = procs.load_arch(ARCH) or {}
+    return info.get("backend") == swarmarch.BACKEND
+
+
+def self_rollback(component: str, release: str, env: dict[str, str]) -> dict | None:
+    """On an orchestrator (swarm): release, and wait until it finished or rolled back by itself; the update's
+    epoch times (deployed, detected, rolled_back) and final state. None elsewhere: the harness rolls back."""
+    info = _info()
+    if info.get("backend") != swarmarch.BACKEND:
+        return None
+    return swarmrelease.release_and_watch(info, component, release, env)

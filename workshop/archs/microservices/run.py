@@ -44,7 +44,8 @@ def _save(instance: str, record: dict) -> dict:
     return record
 
 
-def _prepare(service: Service) -> None:
+def prepare(service: Service) -> None:
+    """Make the host folders of the service's bind mounts."""
     for host, _ in service.volumes:
         os.makedirs(host, exist_ok=True)
 
@@ -55,7 +56,7 @@ class ProcessBackend:
     name = "process"
 
     def start(self, service: Service, instance: str, release: str, extra_env: dict[str, str]) -> dict:
-        _prepare(service)
+        prepare(service)
         probe = procs.free_port()
         env = {**service.process_env(), "WORKSHOP_FAULT": "", **extra_env, "WORKSHOP_RELEASE": release,
                "WORKSHOP_PROBE_PORT": str(probe)}
@@ -109,13 +110,13 @@ class DockerBackend:
 
         self.containers = containers
 
-    def build(self, service: Service, release: str) -> dict[str, Any]:
-        """Build the service's image tagged with the release; returns its tag, size and build time."""
-        info = self.containers.build_image(service.folder, f"{service.image}:{release}")
+    def build(self, service: Service, release: str, tag: str | None = None) -> dict[str, Any]:
+        """Build the service's image tagged with the release (or `tag`); returns its tag, size and build time."""
+        info = self.containers.build_image(service.folder, tag or f"{service.image}:{release}")
         return {"tag": info.tag, "size_bytes": info.size_bytes, "build_s": round(info.build_s, 2)}
 
     def start(self, service: Service, instance: str, release: str, extra_env: dict[str, str]) -> dict:
-        _prepare(service)
+        prepare(service)
         probe = procs.free_port()
         env = {**service.env, **extra_env, "WORKSHOP_RELEASE": release, "WORKSHOP_PROBE_PORT": str(probe)}
         volumes = {host: {"bind": inside, "mode": "rw"} for host, inside in service.volumes}
