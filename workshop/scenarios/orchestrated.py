@@ -11,14 +11,12 @@ monitor are the manual scenario's (rollback.py), so the two rows compare.
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from workshop.measure import loadrun, sampler
-from workshop.scenarios.monitor import Monitor, percentile
-from workshop.scenarios.rollback import RollbackParams, _recovered_at, _summarize, _wait
+from workshop.scenarios.monitor import Monitor
+from workshop.scenarios.rollback import RollbackParams, _summarize, observe
 
 
 def applies(module: Any, fault: str) -> bool:
@@ -37,34 +35,17 @@ def health_visible(fault: str) -> str:
 
 def run(module: Any, base_url: str, video_id: str, folder: Path, params: RollbackParams) -> dict:
     """Release a bad version and let the orchestrator detect and roll it back; writes what rollback.run writes."""
-    folder.mkdir(parents=True, exist_ok=True)
     component, fault = module.ROLLBACK_COMPONENT, health_visible(params.fault)
+    update: dict[str, Any] = {}
+
+    def release(mon: Monitor, threshold: float, ev: dict) -> float:
+        update.update(module.self_rollback(component, "v2-bad", {"WORKSHOP_FAULT": fault}))
+        ev.update(deployed=update["deployed"], detected=update["detected"], rollback=update["detected"],
+                  rolled_back=update["rolled_back"])
+        return ev["detected"] or ev["deployed"]
+
     budget = params.baseline_s + 2 * params.recover_timeout_s + params.tail_s + 300
-    load = loadrun.LocustProcess(base_url, folder, loadrun.LoadParams(
-        **{**asdict(params.load), "duration_s": int(budget)}))  # stopped when done
-    ev: dict[str, Any] = {"start": time.time()}
-    sut = loadrun.safe_pids(module, module.NAME)
-    groups = lambda: {"sut": sut(), "locust": load.pids()}  # noqa: E731
-    try:
-        with Monitor(f"{base_url}/videos/{video_id}", params.poll_s) as mon, sampler.Sampler(groups) as res:
-            time.sleep(params.baseline_s)
-            base = [ms for _, status, ms in mon.samples if status == 200]
-            threshold = max(params.latency_threshold_ms, 3 * percentile(base, 99))
-            ev["deploy"] = time.time()
-            update = module.self_rollback(component, "v2-bad", {"WORKSHOP_FAULT": fault})
-            ev.update(deployed=update["deployed"], detected=update["detected"], rollback=update["detected"],
-                      rolled_back=update["rolled_back"])
-            since = ev["detected"] or ev["deployed"]
-            ev["recovered"] = _wait(lambda: _recovered_at(mon.since(since), threshold) is not None,
-                                    params.recover_timeout_s, params.poll_s)
-            if ev["recovered"]:
-                ev["recovered"] = _recovered_at(mon.since(since), threshold)
-            time.sleep(params.tail_s)
-            ev["end"] = time.time()
-    finally:
-        load.stop()
-    mon.write(folder / "monitor.csv")
-    res.write(folder / "resources.csv")
+    mon, ev, threshold = observe(module, base_url, video_id, folder, params, release, budget)
     out = _summarize(folder, mon, ev, threshold, component, RollbackParams(**{**asdict(params), "fault": fault,
                                                                               "load": params.load}))
     out.update(rolled_back_by="orchestrator", update_state=update.get("state"), update_message=update.get("message"))

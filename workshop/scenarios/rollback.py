@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from workshop.archs import Architecture
 from workshop.measure import loadrun, sampler
@@ -63,14 +65,21 @@ def _recovered_at(samples: list[tuple[float, int, float]], threshold_ms: float, 
     return None
 
 
-def run(module: Architecture, base_url: str, video_id: str, folder: Path, params: RollbackParams) -> dict:
-    """Deploy a bad release, detect it, roll it back; writes monitor.csv, Locust CSVs and rollback.json."""
+Release = Callable[[Monitor, float, dict], float]
+"""Deploys the bad release and gets rid of it; records its events; returns when recovery may start to count."""
+
+
+def observe(module: Architecture, base_url: str, video_id: str, folder: Path, params: RollbackParams,
+            release: Release, budget_s: float) -> tuple[Monitor, dict, float]:
+    """Steady load, monitor and sampler around `release`; the monitor, the events and the latency threshold.
+
+    Both scenarios (the harness's own rollback here, the orchestrator's in orchestrated.py) run this, so
+    their rows compare: same load, same monitor, same rule for "recovered".
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    component = module.ROLLBACK_COMPONENT
-    budget = params.baseline_s + params.detect_timeout_s + params.recover_timeout_s + params.tail_s + 120
-    load_params = loadrun.LoadParams(**{**asdict(params.load), "duration_s": int(budget)})  # stopped when done
+    load_params = loadrun.LoadParams(**{**asdict(params.load), "duration_s": int(budget_s)})  # stopped when done
     load = loadrun.LocustProcess(base_url, folder, load_params)
-    ev: dict[str, float | None] = {"start": time.time()}
+    ev: dict[str, Any] = {"start": time.time()}
     sut = loadrun.safe_pids(module, module.NAME)
     groups = lambda: {"sut": sut(), "locust": load.pids()}  # noqa: E731
     try:
@@ -79,23 +88,36 @@ def run(module: Architecture, base_url: str, video_id: str, folder: Path, params
             base = [ms for _, status, ms in mon.samples if status == 200]
             threshold = max(params.latency_threshold_ms, 3 * percentile(base, 99))
             ev["deploy"] = time.time()
-            module.deploy(component, "v2-bad", {"WORKSHOP_FAULT": params.fault})
-            ev["deployed"] = deployed = time.time()
-            ev["detected"] = _wait(lambda: bad(mon.since(deployed), threshold, params),
-                                   params.detect_timeout_s, params.poll_s)
-            ev["rollback"] = time.time()
-            module.deploy(component, "v1", {})
-            ev["rolled_back"] = rolled_back = time.time()
-            ev["recovered"] = _wait(lambda: _recovered_at(mon.since(rolled_back), threshold) is not None,
+            since = release(mon, threshold, ev)
+            ev["recovered"] = _wait(lambda: _recovered_at(mon.since(since), threshold) is not None,
                                     params.recover_timeout_s, params.poll_s)
             if ev["recovered"]:
-                ev["recovered"] = _recovered_at(mon.since(rolled_back), threshold)
+                ev["recovered"] = _recovered_at(mon.since(since), threshold)
             time.sleep(params.tail_s)
             ev["end"] = time.time()
     finally:
         load.stop()
     mon.write(folder / "monitor.csv")
     res.write(folder / "resources.csv")
+    return mon, ev, threshold
+
+
+def run(module: Architecture, base_url: str, video_id: str, folder: Path, params: RollbackParams) -> dict:
+    """Deploy a bad release, detect it, roll it back; writes monitor.csv, Locust CSVs and rollback.json."""
+    component = module.ROLLBACK_COMPONENT
+
+    def release(mon: Monitor, threshold: float, ev: dict) -> float:
+        module.deploy(component, "v2-bad", {"WORKSHOP_FAULT": params.fault})
+        ev["deployed"] = deployed = time.time()
+        ev["detected"] = _wait(lambda: bad(mon.since(deployed), threshold, params),
+                               params.detect_timeout_s, params.poll_s)
+        ev["rollback"] = time.time()
+        module.deploy(component, "v1", {})
+        ev["rolled_back"] = time.time()
+        return ev["rolled_back"]
+
+    budget = params.baseline_s + params.detect_timeout_s + params.recover_timeout_s + params.tail_s + 120
+    mon, ev, threshold = observe(module, base_url, video_id, folder, params, release, budget)
     return _summarize(folder, mon, ev, threshold, component, params)
 
 
