@@ -38,6 +38,15 @@ def test_verdict_names_each_goal_that_failed():
     assert verdict(flat) == {"rss": True, "fds": True, "errors": False}
 
 
+def test_descriptors_opened_early_are_a_pool_and_new_highs_late_are_a_leak():
+    pool = [sample(0, 100, 10), sample(10, 100, 12), sample(20, 100, 14), sample(30, 100, 14), sample(40, 100, 13)]
+    [(_, settled)] = growth(pool, 10).items()
+    assert settled["fds_delta"] == 1 and settled["fds_new_high"] is False
+    leak = [sample(0, 100, 10), sample(10, 100, 10), sample(20, 100, 11), sample(30, 100, 12), sample(40, 100, 13)]
+    [(_, leaking)] = growth(leak, 10).items()
+    assert leaking["fds_delta"] == 3 and leaking["fds_new_high"] is True
+
+
 @pytest.fixture()
 def tiny_api():
     """A local API whose GETs answer 200 and views 202, except for video `bad` (500)."""

@@ -1,7 +1,7 @@
 """Soak: hold about half of the measured capacity for minutes and watch every component for leaks.
 
-Measure capacity with a short closed-loop burst of reads, then hold `fraction` of it at a fixed arrival rate
-(latency from the scheduled time) for `hold_s`, sampling every `every_s` seconds each component's RSS, open
+Measure capacity with a short closed-loop burst of reads, then hold `fraction` of it at a fixed
+arrival rate (latency from the scheduled time) for `hold_s`, sampling every `every_s` seconds each component's RSS, open
 file descriptors and threads (children included) and the window's p50/p99 and errors. The first fifth of the
 hold is warm-up; growth is measured from there, and the p99 drift compares the last fifth with the fifth
 right after warm-up. Writes `soak.json`, `samples.csv` (per component) and `windows.csv` (per sample).

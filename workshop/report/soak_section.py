@@ -7,14 +7,17 @@ from typing import Any
 from workshop.endurance.trend import RSS_GROWTH_GOAL_PCT
 
 SOAK = (f"Each architecture held about half of its measured capacity (a closed-loop burst of reads) at a fixed "
-        f"arrival rate, its components sampled every few seconds. Growth counts from the end of the warm-up (the "
-        f"first fifth of the hold) to the last sample; the p99 drift is the last fifth's p99 over the p99 of the "
-        f"fifth right after warm-up, beside the machine's load average over the same two fifths: a drift that "
-        f"follows the machine's load is another tenant, not the architecture. Goals: RSS growth under "
-        f"{RSS_GROWTH_GOAL_PCT:g}%, descriptors flat, zero errors once the load is steady (errors of the warm-up, "
-        f"such as Lambda throttles while environments start, are shown but not judged). A short (quick) hold shows "
-        f"whether something runs away, not whether memory has settled: the full-mode hold is 10 minutes "
-        f"(`workshop soak ARCH`).")
+        f"arrival rate, its components sampled every few seconds. Growth counts from the end "
+        f"of the warm-up (the first fifth of the hold) to the last sample; the p99 drift is the last fifth's p99 "
+        f"over the p99 of the fifth right after warm-up, beside the machine's load average over the same two "
+        f"fifths: a drift that follows the machine's load is another tenant, not the architecture. Goals: RSS "
+        f"growth under {RSS_GROWTH_GOAL_PCT:g}%, descriptors flat (no new high in the second half of the hold: a "
+        f"pool that opens its connections early is not a leak), zero errors once the load is steady (errors of "
+        f"the warm-up, such as Lambda throttles while environments start, are shown but not judged). A short "
+        f"(quick) hold shows whether something runs away, not whether memory has settled: the full-mode hold is "
+        f"10 minutes (`workshop soak ARCH`). The held load also counts views; on serverless each function has "
+        f"environments of its own, so half of the read capacity can need more environments than the local "
+        f"account's unreserved concurrency, and the excess is throttled (429).")
 
 
 def soak_summary_rows(soaks: dict[str, dict[str, Any]]) -> list[dict]:
@@ -40,5 +43,6 @@ def soak_rows(soaks: dict[str, dict[str, Any]]) -> list[dict]:
         for name, g in sorted(rec["growth"].items()):
             rows.append({"arch": arch, "component": name, "rss_start_mib": round(g["rss_start_mib"], 1),
                          "rss_end_mib": round(g["rss_end_mib"], 1), "rss_growth_pct": round(g["rss_growth_pct"], 1),
-                         "fds_delta": g["fds_delta"], "threads_delta": g["threads_delta"]})
+                         "fds_delta": g["fds_delta"], "fds_new_high": g["fds_new_high"],
+                         "threads_delta": g["threads_delta"]})
     return rows
