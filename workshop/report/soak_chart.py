@@ -20,7 +20,7 @@ def soak_chart(out: Path, dest: Path) -> Path | None:
     runs = [r for r in runs if r[1]]
     if not runs:
         return None
-    fig, axes = plt.subplots(2, len(runs), figsize=(3.6 * len(runs) + 1, 5.4), squeeze=False, sharex="col")
+    fig, axes = plt.subplots(2, len(runs), figsize=(max(6.5, 3.6 * len(runs) + 1), 5.4), squeeze=False, sharex="col")
     for col, (arch, components, windows) in enumerate(runs):
         lines: dict[str, list[tuple[float, float]]] = defaultdict(list)
         for row in components:
@@ -29,13 +29,15 @@ def soak_chart(out: Path, dest: Path) -> Path | None:
         for name, points in sorted(lines.items()):
             if len(points) > 1:  # a component seen once (a short-lived environment) has no trend
                 top.plot([t for t, _ in points], [m for _, m in points], label=name[:18])
+        highest = max((m for points in lines.values() for _, m in points), default=1.0)
+        top.set_ylim(0, highest * 1.2)  # from zero: a change of 1 MiB in 120 looks like what it is
         top.set_title(arch)
         top.legend(fontsize=6, loc="upper left")
         bottom.plot([float(w["t"]) for w in windows], [float(w["p99_ms"]) for w in windows], color="tab:red")
         bottom.set_xlabel("seconds into the hold")
     axes[0][0].set_ylabel("RSS (MiB)")
     axes[1][0].set_ylabel("p99 (ms)")
-    fig.suptitle("Soak: memory per component and p99 while holding half the capacity")
+    fig.suptitle("Soak: RSS per component and p99, half the capacity held")
     fig.tight_layout()
     fig.savefig(dest, dpi=90)  # a window too small for a percentile is nan: matplotlib leaves a gap
     plt.close(fig)
