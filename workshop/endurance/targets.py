@@ -39,24 +39,23 @@ class Target:
     note: str = ""
 
 
-def kill_process(victim: Victim) -> None:
-    """SIGKILL to the one process (a crash or an OOM kill: no cleanup runs)."""
+def _sigkill(send: Callable[[int, int], None], victim: Victim) -> None:
     if victim.pid <= 1:  # nothing was found: never signal 0 (our own group) or init
         return
     try:
-        os.kill(victim.pid, signal.SIGKILL)
+        send(victim.pid, signal.SIGKILL)
     except ProcessLookupError:
-        pass
+        pass  # already gone
+
+
+def kill_process(victim: Victim) -> None:
+    """SIGKILL to the one process (a crash or an OOM kill: no cleanup runs)."""
+    _sigkill(os.kill, victim)
 
 
 def kill_group(victim: Victim) -> None:
     """SIGKILL to the victim's whole process group (a crashed unit: master, workers and their ffmpeg)."""
-    if victim.pid <= 1:
-        return
-    try:
-        os.killpg(victim.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+    _sigkill(os.killpg, victim)
 
 
 def has_ffmpeg(pid: int) -> bool:
