@@ -1,4 +1,5 @@
-"""The soak's chart: each component's RSS and the held load's p99 over the hold, one column per architecture."""
+"""The soak's chart: the RSS of each service or function (its instances summed) and the held load's p99,
+one column per architecture."""
 
 from __future__ import annotations
 
@@ -22,9 +23,10 @@ def soak_chart(out: Path, dest: Path) -> Path | None:
         return None
     fig, axes = plt.subplots(2, len(runs), figsize=(max(6.5, 3.6 * len(runs) + 1), 5.4), squeeze=False, sharex="col")
     for col, (arch, components, windows) in enumerate(runs):
-        lines: dict[str, list[tuple[float, float]]] = defaultdict(list)
-        for row in components:
-            lines[row["component"]].append((float(row["t"]), float(row["rss_mib"])))
+        totals: dict[str, dict[float, float]] = defaultdict(lambda: defaultdict(float))
+        for row in components:  # one line per service or function: its instances and environments summed
+            totals[_group(row["component"])][float(row["t"])] += float(row["rss_mib"])
+        lines = {name: sorted(points.items()) for name, points in totals.items()}
         top, bottom = axes[0][col], axes[1][col]
         for name, points in sorted(lines.items()):
             if len(points) > 1:  # a component seen once (a short-lived environment) has no trend
@@ -42,3 +44,9 @@ def soak_chart(out: Path, dest: Path) -> Path | None:
     fig.savefig(dest, dpi=90)  # a window too small for a percentile is nan: matplotlib leaves a gap
     plt.close(fig)
     return dest
+
+
+def _group(component: str) -> str:
+    """`get_video-4543` (an environment) and `catalog-1` (an instance) belong to `get_video` and `catalog`."""
+    name, _, suffix = component.rpartition("-")
+    return name if name and suffix.isdigit() else component
