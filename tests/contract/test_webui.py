@@ -129,7 +129,9 @@ def test_upload_reaches_ready_and_the_360p_rendition_plays(steps, uploaded):
     with steps("thumbnail-in-list"):
         card = page.locator("#videos li.card").filter(has_text=uploaded)
         card.get_by_role("img", name=f"Thumbnail of {uploaded}").wait_for()
-        assert card.locator("img").evaluate("img => img.complete && img.naturalWidth > 0")
+        # the element appears before its picture has loaded: wait for the load to end, then judge it
+        page.wait_for_function("img => img.complete", arg=card.locator("img").element_handle())
+        assert card.locator("img").evaluate("img => img.naturalWidth > 0")
     with steps("video-page"):
         card.get_by_role("link", name=uploaded).focus()
         page.keyboard.press("Enter")  # links are keyboard-usable
