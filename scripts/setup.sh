@@ -22,7 +22,7 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   touch "$stamp"
 fi
 if [ "${1:-}" = "--dev" ] && ! command -v chromium >/dev/null; then
-  # The browser tests (tests/browser) drive Debian's Chromium: Playwright's own browser download is not used.
+  # The browser tests (tests/contract/test_webui.py) drive Debian's Chromium: Playwright's own browser download is not used.
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
   else

@@ -79,7 +79,7 @@ def _authorizers(t: Target, stack: Stack, r: Resource, api_id: str, source: str)
 
 def _route(gw: Any, api_id: str, route: Route, target: str, authorizers: dict[str, str]) -> None:
     integ = gw.create_integration(ApiId=api_id, IntegrationType="AWS_PROXY", IntegrationUri=target,
-                                  PayloadFormatVersion="2.0", TimeoutInMillis=29000)["IntegrationId"]
+                                  PayloadFormatVersion="2.0", TimeoutInMillis=30000)["IntegrationId"]
     auth = {"AuthorizationType": "CUSTOM", "AuthorizerId": authorizers[route.authorizer]} if route.authorizer else {}
     gw.create_route(ApiId=api_id, RouteKey=route.key, Target=f"integrations/{integ}", **auth)
 
