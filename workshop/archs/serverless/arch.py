@@ -12,6 +12,8 @@ from typing import Any
 import psutil
 
 from workshop import settings
+from workshop.archs.unorchestrated import orchestrated as orchestrated  # releases: the harness's canary
+from workshop.archs.unorchestrated import self_rollback as self_rollback
 from workshop.records import ArchRecord
 from workshop.runtime import procs
 
