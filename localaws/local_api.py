@@ -2,7 +2,7 @@
 
 GetAccountSettings, API exports, GetAuthorizers, HTTP API quick create, TestInvokeMethod, the minimum
 unreserved concurrency check in front of moto's PutFunctionConcurrency, and the not-implemented error of the
-deprecated InvokeAsync (moto fails on it with a 500).
+deprecated InvokeAsync (moto would hand it to Docker: a 202 with nothing run, or a 500).
 """
 
 from __future__ import annotations

@@ -203,7 +203,7 @@ def test_unimplemented_operation_is_an_aws_error_naming_it(session: list[CliResu
                             "ListProvisionedConcurrencyConfigs operation"), error
     assert "Lambda ListProvisionedConcurrencyConfigs is not implemented locally" in error
     assert "<html" not in error
-    deprecated = cli_error(session[32])  # InvokeAsync: moto failed on it with a 500 ServiceException
+    deprecated = cli_error(session[32])  # moto: 202 with nothing run (Docker), or 500 ServiceException
     assert deprecated.startswith("An error occurred (NotImplementedException) when calling the InvokeAsync "
                                  "operation"), deprecated
     assert "Lambda InvokeAsync is not implemented locally" in deprecated and "--invocation-type Event" in deprecated
@@ -211,10 +211,8 @@ def test_unimplemented_operation_is_an_aws_error_naming_it(session: list[CliResu
 
 def test_delete_function(session: list[CliResult]) -> None:
     check_shape("lambda", "CreateFunction", session[33].json, CONFIG)
-    deleted = session[34]
-    assert deleted.rc == 0, deleted.stderr
-    if deleted.stdout.strip():  # DeleteFunctionResponse holds only the HTTP status code
-        assert check_shape("lambda", "DeleteFunction", deleted.json).get("StatusCode") in (None, 200, 204)
+    deleted = check_shape("lambda", "DeleteFunction", session[34].json, ("StatusCode",))
+    assert deleted == {"StatusCode": 204}  # the response's HTTP status, as AWS answers DeleteFunction
     gone = cli_error(session[35])
     assert "(ResourceNotFoundException) when calling the GetFunction operation" in gone and "scratch" in gone
     listed = check_shape("lambda", "ListFunctions", session[36].json, ("Functions",))
