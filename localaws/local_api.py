@@ -1,7 +1,8 @@
 """Control-plane calls moto lacks, answered by the platform.
 
-GetAccountSettings, API exports, GetAuthorizers, HTTP API quick create, TestInvokeMethod, and the minimum
-unreserved concurrency check in front of moto's PutFunctionConcurrency.
+GetAccountSettings, API exports, GetAuthorizers, HTTP API quick create, TestInvokeMethod, the minimum
+unreserved concurrency check in front of moto's PutFunctionConcurrency, and the not-implemented error of the
+deprecated InvokeAsync (moto would hand it to Docker: a 202 with nothing run, or a 500).
 """
 
 from __future__ import annotations
@@ -19,10 +20,13 @@ from localaws.apigw.quick_create import quick_create
 from localaws.config import PlatformConfig
 from localaws.invoke.api import aws_error, region_of
 from localaws.services.account import account_settings
+from localaws.services.not_implemented import HINT, error_reply
+from localaws.services.operations import service_model
 from localaws.services.state import lambda_backend, reserved_total, split_name
 
 ACCOUNT_SETTINGS = re.compile(r"^/2016-08-19/account-settings/?$")
 CONCURRENCY = re.compile(r"^/2017-10-31/functions/([^/]+)/concurrency/?$")
+INVOKE_ASYNC = re.compile(r"^/2014-11-13/functions/([^/]+)/invoke-async/?$")
 TEST_INVOKE = re.compile(r"^/restapis/([^/]+)/resources/([^/]+)/methods/([A-Z]+)/?$")
 APIS = re.compile(r"^/v2/apis/?$")
 AUTHORIZERS = re.compile(r"^/v2/apis/([^/]+)/authorizers/?$")
@@ -66,6 +70,15 @@ def check_reservation(cfg: PlatformConfig, request: Request, function: str) -> R
                      f"UnreservedConcurrentExecution below its minimum value of [{floor}].")
 
 
+def invoke_async_not_implemented() -> Response:
+    """InvokeAsync (deprecated by AWS): the not-implemented error, naming the call that replaces it."""
+    status, headers, body = error_reply(
+        service_model("lambda"), 501, "NotImplementedException",
+        "Lambda InvokeAsync is not implemented locally: AWS deprecated it for Invoke with InvocationType Event "
+        f"(aws lambda invoke --invocation-type Event) ({HINT}).")
+    return Response(body, int(status.split()[0]), headers=headers)
+
+
 class LocalApi:
     """Answers the calls above; __call__ gives None for every other request (they go on to moto)."""
 
@@ -76,6 +89,8 @@ class LocalApi:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
         if method == "GET" and ACCOUNT_SETTINGS.match(path):
             return get_account_settings(self.cfg, _request(environ))
+        if method == "POST" and INVOKE_ASYNC.match(path):
+            return invoke_async_not_implemented()
         if method == "PUT" and (match := CONCURRENCY.match(path)):
             return check_reservation(self.cfg, _request(environ), match.group(1))
         if method == "POST" and APIS.match(path):

@@ -13,6 +13,7 @@ from pathlib import Path
 from videocatalog import config
 
 TRUE_WORDS = ("1", "true", "yes", "on")
+PROJECT_ROOT = Path(__file__).resolve().parents[1]  # the checkout
 
 
 def flag(name: str) -> bool:
@@ -58,3 +59,35 @@ def base_image() -> str | None:
 def prices_file() -> str | None:
     """A prices file that replaces the bundled one (WORKSHOP_PRICES), if any."""
     return os.environ.get("WORKSHOP_PRICES") or None
+
+
+def aws_latency_file() -> str | None:
+    """A latency file whose entries replace those of workshop/data/aws_latency.json (WORKSHOP_AWS_LATENCY), if any."""
+    return os.environ.get("WORKSHOP_AWS_LATENCY") or None
+
+
+def executed_notebooks_dir() -> Path:
+    """Where the notebook tests keep executed copies for the reference edition (WORKSHOP_EXECUTED_NOTEBOOKS).
+
+    Default: results/notebooks-executed in the checkout.
+    """
+    return Path(os.environ.get("WORKSHOP_EXECUTED_NOTEBOOKS") or PROJECT_ROOT / "results" / "notebooks-executed")
+
+
+def swarm_health_interval() -> str | None:
+    """A faster Swarm health check than compose.yaml's, e.g. "1s" for tests (WORKSHOP_SWARM_HEALTH_INTERVAL)."""
+    return os.environ.get("WORKSHOP_SWARM_HEALTH_INTERVAL") or None
+
+
+def swarm_update_monitor() -> str:
+    """How long Swarm watches each new task for a failure before the next (WORKSHOP_SWARM_UPDATE_MONITOR, 10s)."""
+    return os.environ.get("WORKSHOP_SWARM_UPDATE_MONITOR", "10s")
+
+
+def swarm_reserve() -> bool:
+    """WORKSHOP_SWARM_RESERVE (default 1): keep compose's reservations in the Swarm stack; 0 drops them (limits stay).
+
+    Swarm schedules a task only where its reservations fit: on a 2-core machine that already runs another
+    stack, one more transcode worker (0.5 CPU) stays pending with "insufficient resources".
+    """
+    return os.environ.get("WORKSHOP_SWARM_RESERVE", "1") != "0"

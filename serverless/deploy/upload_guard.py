@@ -1,6 +1,6 @@
 """The local S3 edge: what real S3 does that moto does not, and the contract's two upload rules.
 
-Wrapped around moto's WSGI app in the local AWS process (see local_aws.py):
+Wrapped around moto's WSGI app in the local AWS process (see workshop/archs/serverless/localaws_server.py):
 - presigned URLs (SigV4 query auth) are verified, expired or tampered ones get S3's 403;
   an anonymous request to a guarded bucket gets 403 too (as a private bucket answers);
 - PUT of a source (`sources/...`) into a bucket tagged `workshop:max-upload-bytes` is read up to that

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,9 @@ class CliResult:
         """The command's JSON output."""
         assert self.rc == 0, f"aws {' '.join(self.argv)} failed ({self.rc}): {self.stderr}"
         return json.loads(self.stdout) if self.stdout.strip() else None
+
+
+Cli = Callable[[list[list[str]]], list[CliResult]]  # the `cli` fixture (conftest.py): a batch in, results out
 
 
 def cli_env(endpoint: str, home: Path) -> dict[str, str]:

@@ -1,12 +1,15 @@
-"""A local AWS per test module (not running while other folders' tests run), and function deploy helpers."""
+"""A local AWS per test module (not running while other folders' tests run), function deploy helpers, and the
+AWS CLI run against it."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import boto3
 import pytest
+from aws_cli import Cli, cli_env, run_batch
 from botocore.config import Config
 from lambda_helpers import zip_of
 
@@ -28,6 +31,13 @@ def client(aws: LocalAws) -> Callable[[str], object]:
                             # no SDK retries: the tests want to see throttles, not hide them
                             config=Config(retries={"total_max_attempts": 1}, read_timeout=60))
     return make
+
+
+@pytest.fixture(scope="module")
+def cli(aws: LocalAws, workdir: Path) -> Cli:
+    """AWS CLI v1 commands, a batch in one process, against the module's local AWS; files live in its `workdir`."""
+    env = cli_env(aws.endpoint, workdir)
+    return lambda commands: run_batch(env, commands, workdir)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aws_cli import CliResult, aws_executable, check_shape, cli_env, cli_error, run_batch
+from aws_cli import Cli, CliResult, aws_executable, check_shape, cli_env, cli_error
 from lambda_helpers import zip_of
 
 from localaws import LocalAws
@@ -38,17 +38,12 @@ CONFIG = ("FunctionName", "FunctionArn", "Runtime", "Role", "Handler", "CodeSize
 def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("cli")
     (path / "function.zip").write_bytes(zip_of({"app.py": HANDLER}))
+    (path / "args.json").write_text('{"deprecated": true}')
     return path
 
 
 @pytest.fixture(scope="module")
-def cli(aws: LocalAws, workdir: Path) -> Callable[[list[list[str]]], list[CliResult]]:
-    env = cli_env(aws.endpoint, workdir)
-    return lambda commands: run_batch(env, commands, workdir)
-
-
-@pytest.fixture(scope="module")
-def session(cli: Callable[[list[list[str]]], list[CliResult]], aws: LocalAws) -> list[CliResult]:
+def session(cli: Cli, aws: LocalAws) -> list[CliResult]:
     """The guide's walk-through, in one CLI process: role, function, invokes, versions, aliases, concurrency."""
     return cli([
         ["iam", "create-role", "--role-name", "lambda-ex", "--assume-role-policy-document", TRUST],
@@ -77,8 +72,9 @@ def session(cli: Callable[[list[list[str]]], list[CliResult]], aws: LocalAws) ->
         ["lambda", "get-account-settings"],
         ["lambda", "delete-function-concurrency", "--function-name", FN],                           # 19
         ["lambda", "get-account-settings"],
-        # CLI v1 sends `aws sqs` in us-east-1 to queue.amazonaws.com unless --endpoint-url is given
-        # (awscli/customizations/overridesslcommonname.py ignores AWS_ENDPOINT_URL), so SQS calls name it.
+        # CLI v1 sends `aws sqs` to AWS's queue endpoint of the region (queue.amazonaws.com in us-east-1; 26
+        # regions, awscli/customizations/overridesslcommonname.py) unless --endpoint-url is on the command line:
+        # AWS_ENDPOINT_URL is ignored there, so SQS calls name it.
         ["sqs", "create-queue", "--queue-name", "jobs", "--endpoint-url", aws.endpoint],         # 21
         ["lambda", "create-event-source-mapping", "--function-name", FN, "--batch-size", "5",
          "--event-source-arn", "arn:aws:sqs:us-east-1:123456789012:jobs"],
@@ -93,6 +89,12 @@ def session(cli: Callable[[list[list[str]]], list[CliResult]], aws: LocalAws) ->
          "--tags", "course=workshop"],                                                              # 29
         ["lambda", "list-tags", "--resource", f"arn:aws:lambda:us-east-1:123456789012:function:{FN}"],
         ["lambda", "put-function-event-invoke-config", "--function-name", FN, "--maximum-retry-attempts", "0"],
+        ["lambda", "invoke-async", "--function-name", FN, "--invoke-args", "args.json"],          # 32
+        ["lambda", "create-function", "--function-name", "scratch", "--zip-file", "fileb://function.zip",
+         "--handler", "app.handler", "--runtime", "python3.11", "--role", ROLE],
+        ["lambda", "delete-function", "--function-name", "scratch"],                                # 34
+        ["lambda", "get-function", "--function-name", "scratch"],
+        ["lambda", "list-functions"],                                                               # 36
     ])
 
 
@@ -154,7 +156,7 @@ def test_concurrency_and_account_settings(session: list[CliResult], aws: LocalAw
     assert freed["AccountLimit"]["UnreservedConcurrentExecutions"] == limit
 
 
-def test_event_source_mapping_and_logs(session: list[CliResult], cli: Callable[..., list[CliResult]],
+def test_event_source_mapping_and_logs(session: list[CliResult], cli: Cli,
                                        aws: LocalAws, client: Callable[[str], Any]) -> None:
     check_shape("sqs", "CreateQueue", session[21].json, ("QueueUrl",))
     mapping = check_shape("lambda", "CreateEventSourceMapping", session[22].json,
@@ -201,6 +203,20 @@ def test_unimplemented_operation_is_an_aws_error_naming_it(session: list[CliResu
                             "ListProvisionedConcurrencyConfigs operation"), error
     assert "Lambda ListProvisionedConcurrencyConfigs is not implemented locally" in error
     assert "<html" not in error
+    deprecated = cli_error(session[32])  # moto: 202 with nothing run (Docker), or 500 ServiceException
+    assert deprecated.startswith("An error occurred (NotImplementedException) when calling the InvokeAsync "
+                                 "operation"), deprecated
+    assert "Lambda InvokeAsync is not implemented locally" in deprecated and "--invocation-type Event" in deprecated
+
+
+def test_delete_function(session: list[CliResult]) -> None:
+    check_shape("lambda", "CreateFunction", session[33].json, CONFIG)
+    deleted = check_shape("lambda", "DeleteFunction", session[34].json, ("StatusCode",))
+    assert deleted == {"StatusCode": 204}  # the response's HTTP status, as AWS answers DeleteFunction
+    gone = cli_error(session[35])
+    assert "(ResourceNotFoundException) when calling the GetFunction operation" in gone and "scratch" in gone
+    listed = check_shape("lambda", "ListFunctions", session[36].json, ("Functions",))
+    assert [f["FunctionName"] for f in listed["Functions"]] == [FN]
 
 
 def test_the_aws_executable_itself(aws: LocalAws, workdir: Path, session: list[CliResult]) -> None:

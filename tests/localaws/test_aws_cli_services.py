@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
-from aws_cli import CliResult, check_shape, cli_env, cli_error, run_batch
+from aws_cli import Cli, CliResult, check_shape, cli_error
 from lambda_helpers import zip_of
 from openapi_spec_validator import validate
 
@@ -64,13 +65,7 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def cli(aws: LocalAws, workdir: Path) -> Callable[[list[list[str]]], list[CliResult]]:
-    env = cli_env(aws.endpoint, workdir)
-    return lambda commands: run_batch(env, commands, workdir)
-
-
-@pytest.fixture(scope="module")
-def session(cli: Callable[..., list[CliResult]], apis: dict[str, str], aws: LocalAws,
+def session(cli: Cli, apis: dict[str, str], aws: LocalAws,
             client: Callable[[str], Any]) -> dict[str, CliResult]:
     """Every call of the module in one CLI process, keyed by a short label."""
     http, rest, sqs_url = apis["http"], apis["rest"], ["--endpoint-url", aws.endpoint]  # see test_aws_cli_lambda
@@ -78,6 +73,7 @@ def session(cli: Callable[..., list[CliResult]], apis: dict[str, str], aws: Loca
     kinesis.create_stream(StreamName="clicks", ShardCount=1)
     iterator = kinesis.get_shard_iterator(StreamName="clicks", ShardId="shardId-000000000000",
                                           ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    doomed = client("apigatewayv2").create_api(Name="doomed", ProtocolType="HTTP")["ApiId"]  # for delete-api
     calls = {
         "quick-create": ["apigatewayv2", "create-api", "--name", "quick", "--protocol-type", "HTTP",
                          "--target", FN_ARN],
@@ -102,11 +98,19 @@ def session(cli: Callable[..., list[CliResult]], apis: dict[str, str], aws: Loca
                     "swagger", "--parameters", "extensions=integrations", "rest-swagger.json"],
         "oas30": ["apigateway", "get-export", "--rest-api-id", rest, "--stage-name", "prod", "--export-type",
                   "oas30", "--accepts", "application/yaml", "rest-oas30.yaml"],
+        "oas30-integrations": ["apigateway", "get-export", "--rest-api-id", rest, "--stage-name", "prod",
+                               "--export-type", "oas30", "--parameters", "extensions=integrations",
+                               "rest-oas30-integrations.json"],
+        "delete-api": ["apigatewayv2", "delete-api", "--api-id", doomed],
+        "get-deleted-api": ["apigatewayv2", "get-api", "--api-id", doomed],
         "mb": ["s3", "mb", "s3://cli-bucket"],
         "cp": ["s3", "cp", "hello.txt", "s3://cli-bucket/notes/hello.txt"],
         "list-objects": ["s3api", "list-objects-v2", "--bucket", "cli-bucket"],
         "head-object": ["s3api", "head-object", "--bucket", "cli-bucket", "--key", "notes/hello.txt"],
         "get-object": ["s3api", "get-object", "--bucket", "cli-bucket", "--key", "notes/hello.txt", "got.txt"],
+        "ls": ["s3", "ls"],
+        "ls-bucket": ["s3", "ls", "s3://cli-bucket"],
+        "ls-prefix": ["s3", "ls", "s3://cli-bucket/notes/"],
         "create-table": ["dynamodb", "create-table", "--table-name", "Videos", "--billing-mode", "PAY_PER_REQUEST",
                          "--attribute-definitions", "AttributeName=id,AttributeType=S",
                          "--key-schema", "AttributeName=id,KeyType=HASH"],
@@ -207,6 +211,21 @@ def test_rest_api_inspection_and_export(session: dict[str, CliResult], workdir: 
     validate(oas)
     assert oas["openapi"].startswith("3.0") and oas["servers"][0]["variables"]["basePath"]["default"] == "prod"
     assert "x-amazon-apigateway-integration" not in oas["paths"]["/items"]["get"]  # not asked for
+    check_shape("apigateway", "GetExport", session["oas30-integrations"].json, ("contentType",))
+    with_integrations = json.loads((workdir / "rest-oas30-integrations.json").read_text())  # JSON: the default
+    validate(with_integrations)
+    assert with_integrations["openapi"].startswith("3.0")
+    integration = with_integrations["paths"]["/items"]["get"]["x-amazon-apigateway-integration"]
+    assert integration["type"] == "aws_proxy" and integration["uri"] == INVOKE_URI
+    assert integration["httpMethod"] == "POST"
+
+
+def test_http_api_delete(session: dict[str, CliResult], client: Callable[[str], Any]) -> None:
+    deleted = session["delete-api"]
+    assert deleted.rc == 0 and deleted.stdout == "", deleted.stderr  # DeleteApi: 204, no output shape
+    gone = cli_error(session["get-deleted-api"])
+    assert "(NotFoundException) when calling the GetApi operation" in gone
+    assert "doomed" not in [a["Name"] for a in client("apigatewayv2").get_apis()["Items"]]
 
 
 def test_rest_api_test_invoke_method(session: dict[str, CliResult]) -> None:
@@ -225,6 +244,12 @@ def test_s3(session: dict[str, CliResult], workdir: Path) -> None:
     assert head["ContentLength"] == len("hello from the CLI\n")
     check_shape("s3", "GetObject", session["get-object"].json, ("ContentLength", "ETag"))
     assert (workdir / "got.txt").read_text() == "hello from the CLI\n"
+    # `aws s3 ls` prints text, as AWS's reference shows it: "DATE TIME BUCKET", "PRE PREFIX/", "DATE TIME SIZE KEY".
+    stamp = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"
+    assert session["ls"].rc == 0 and re.search(rf"^{stamp} cli-bucket$", session["ls"].stdout, re.M), session["ls"]
+    assert session["ls-bucket"].rc == 0 and session["ls-bucket"].stdout.splitlines() == [" " * 27 + "PRE notes/"]
+    [line] = session["ls-prefix"].stdout.splitlines()
+    assert re.fullmatch(rf"{stamp} +{len('hello from the CLI')+1} hello\.txt", line), line
 
 
 def test_dynamodb(session: dict[str, CliResult]) -> None:

@@ -1,4 +1,5 @@
-"""Pure pieces of the local control-plane additions: the unreserved floor, naming operations, error bodies."""
+"""Pure pieces of the local control-plane additions: the unreserved floor, naming operations, error bodies,
+the deprecated InvokeAsync."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import botocore.session
 import pytest
 from botocore.parsers import create_parser
 
+from localaws.config import PlatformConfig
 from localaws.config import default_unreserved_min as minimum_unreserved
+from localaws.local_api import LocalApi
 from localaws.services.not_implemented import not_implemented
 from localaws.services.operations import resolve_operation, service_model
 
@@ -75,3 +78,14 @@ def test_an_unknown_operation_is_named_by_its_path() -> None:
     status, headers, body = not_implemented(service_model("lambda"), None, environ("lambda", "GET", "/nope"))
     assert status.startswith("404") and dict(headers)["x-amzn-ErrorType"] == "UnknownOperationException"
     assert "Lambda GET /nope" in json.loads(body)["message"]
+
+
+def test_invoke_async_is_not_implemented_and_names_its_replacement() -> None:
+    api = LocalApi(PlatformConfig(), moto_app=None, rest=None)  # the route needs neither
+    reply = api(environ("lambda", "POST", "/2014-11-13/functions/my-function/invoke-async/"))
+    assert reply is not None and reply.status_code == 501
+    error = _parsed("lambda", "InvokeAsync", (reply.status, list(reply.headers.items()), reply.get_data()))
+    assert error["Code"] == "NotImplementedException"
+    assert "Lambda InvokeAsync is not implemented locally" in str(error["Message"])
+    assert "--invocation-type Event" in str(error["Message"])
+    assert api(environ("lambda", "GET", "/2014-11-13/functions/my-function/invoke-async/")) is None  # on to moto

@@ -5,6 +5,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
+from workshop import settings
 from workshop.lab import book
 
 
@@ -15,7 +16,9 @@ def test_without_executed_notebooks_it_says_what_to_run(tmp_path):
 
 def test_the_executed_copies_folder_follows_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("WORKSHOP_EXECUTED_NOTEBOOKS", str(tmp_path))
-    assert book.executed_dir() == tmp_path
+    assert settings.executed_notebooks_dir() == tmp_path
+    monkeypatch.delenv("WORKSHOP_EXECUTED_NOTEBOOKS")
+    assert settings.executed_notebooks_dir() == book.PROJECT_ROOT / "results" / "notebooks-executed"
 
 
 @pytest.mark.slow

@@ -14,7 +14,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from workshop.lab import book
+from workshop import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -152,7 +152,7 @@ def test_executes_in_quick_mode(path, private_state, timings_dir):
         TIMINGS[path.name] = execute(nb, notebook_budget_s(path.stem))
     finally:
         nbformat.write(nb, timings_dir / path.name)  # the executed copy, outputs and all, for reading
-        keep = book.executed_dir()  # and for the reference edition (make book), which never executes again
+        keep = settings.executed_notebooks_dir()  # for the reference edition (make book), which never executes again
         keep.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, keep / path.name)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]

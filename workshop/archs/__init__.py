@@ -37,6 +37,13 @@ class Architecture(Protocol):
     def coldstart_study(self, quick: bool = False) -> Any:
         """A DataFrame of the architecture's own cold-start study, or None where it has none."""
 
+    def orchestrated(self) -> bool:
+        """Whether an orchestrator runs it now and rolls a failing release back by itself (Docker Swarm)."""
+
+    def self_rollback(self, component: str, release: str, env: dict[str, str]) -> dict | None:
+        """On an orchestrator: release, wait until it finished or rolled back; the update's times (None elsewhere)."""
+
+
 ARCHITECTURES = ("monolith", "soa", "microservices", "serverless")
 
 
@@ -53,8 +60,3 @@ def load(name: str) -> Architecture:
     if name not in MODULES:
         raise SystemExit(f"unknown architecture {name!r}; choose from {', '.join(ARCHITECTURES)}")
     return cast(Architecture, importlib.import_module(MODULES[name]))
-
-
-def available() -> list[str]:
-    """The architectures this checkout runs (all four)."""
-    return list(ARCHITECTURES)

@@ -10,6 +10,8 @@ from workshop import settings
 from workshop.archs.servers import coldstart_study as coldstart_study  # the serverless-only parts
 from workshop.archs.servers import lambda_concurrency as lambda_concurrency
 from workshop.archs.servers import lambda_invocations as lambda_invocations
+from workshop.archs.unorchestrated import orchestrated as orchestrated  # the harness rolls back
+from workshop.archs.unorchestrated import self_rollback as self_rollback
 from workshop.runtime import procs
 
 NAME = "monolith"

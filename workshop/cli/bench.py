@@ -38,7 +38,7 @@ def usable(names: list[str]) -> tuple[list[str], dict[str, str]]:
         try:
             archs.load(name)
             ok.append(name)
-        except SystemExit as exc:  # not built yet, or an unknown name
+        except SystemExit as exc:  # an unknown name
             missing[name] = str(exc)
         except Exception as exc:  # built but broken: say so, measure the others
             missing[name] = f"its module fails to import: {type(exc).__name__}: {exc}"

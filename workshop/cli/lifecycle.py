@@ -51,7 +51,7 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 def cmd_down(args: argparse.Namespace) -> int:
     """Stop one architecture, or all of them."""
-    for name in [args.arch] if args.arch else archs.available():
+    for name in [args.arch] if args.arch else archs.ARCHITECTURES:
         archs.load(name).down()
         print(f"{name}: down")
     return 0
@@ -59,7 +59,7 @@ def cmd_down(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Show what is running, its release and whether it answers."""
-    for name in archs.available():
+    for name in archs.ARCHITECTURES:
         info = procs.load_arch(name)
         if info is None:
             print(f"{name:14} down")

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from workshop import settings
 
 DEFAULT_LATENCY = Path(__file__).parent.parent / "data" / "aws_latency.json"
 LABEL = ("projection for AWS: local-AWS service time replaced by published per-call latencies "
@@ -25,7 +26,7 @@ LABEL = ("projection for AWS: local-AWS service time replaced by published per-c
 def load_latencies(path: str | Path | None = None) -> dict[str, Any]:
     """The latency file, with entries of a user file (argument or WORKSHOP_AWS_LATENCY) replacing the defaults."""
     data = json.loads(DEFAULT_LATENCY.read_text())
-    user = path or os.environ.get("WORKSHOP_AWS_LATENCY")
+    user = path or settings.aws_latency_file()
     if user:
         override = json.loads(Path(user).read_text())
         data["operations"].update(override.get("operations", {}))

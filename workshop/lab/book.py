@@ -7,11 +7,12 @@ writes (to WORKSHOP_EXECUTED_NOTEBOOKS, default results/notebooks-executed), so 
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from workshop import settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = PROJECT_ROOT / "notebooks"
@@ -27,11 +28,6 @@ html_theme_options = {"page_width": "1180px", "sidebar_width": "260px"}
 exclude_patterns = ["_build"]
 suppress_warnings = ["myst.header", "mystnb.unknown_mime_type"]
 '''
-
-
-def executed_dir() -> Path:
-    """Where the notebook tests write executed copies (WORKSHOP_EXECUTED_NOTEBOOKS or results/notebooks-executed)."""
-    return Path(os.environ.get("WORKSHOP_EXECUTED_NOTEBOOKS") or PROJECT_ROOT / "results" / "notebooks-executed")
 
 
 def index_page(stems: list[str], missing: list[str]) -> str:
@@ -72,7 +68,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--executed", type=Path, default=None, help="folder of executed notebooks")
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "build" / "book")
     args = parser.parse_args(argv)
-    index = build(args.executed or executed_dir(), args.out)
+    index = build(args.executed or settings.executed_notebooks_dir(), args.out)
     print(index.resolve())
 
 

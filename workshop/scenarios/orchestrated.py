@@ -15,16 +15,17 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from workshop.archs import Architecture
 from workshop.scenarios.monitor import Monitor
 from workshop.scenarios.rollback import RollbackParams, _summarize, observe
 
 
-def applies(module: Any, fault: str) -> bool:
+def applies(module: Architecture, fault: str) -> bool:
     """Whether the orchestrator rolls this fault back by itself: an error on an orchestrated architecture.
 
     A latency fault passes the health check, so even on Swarm it takes the harness's monitor (rollback.py).
     """
-    return bool(getattr(module, "orchestrated", lambda: False)()) and not fault.startswith("latency")
+    return module.orchestrated() and not fault.startswith("latency")
 
 
 def health_visible(fault: str) -> str:
@@ -33,13 +34,18 @@ def health_visible(fault: str) -> str:
     return fault if kind == "unhealthy" else f"unhealthy:{rest.split(':', 1)[0]}"
 
 
-def run(module: Any, base_url: str, video_id: str, folder: Path, params: RollbackParams) -> dict:
+def run(module: Architecture, base_url: str, video_id: str, folder: Path, params: RollbackParams) -> dict:
     """Release a bad version and let the orchestrator detect and roll it back; writes what rollback.run writes."""
     component, fault = module.ROLLBACK_COMPONENT, health_visible(params.fault)
+    if component is None:
+        raise ValueError(f"{module.NAME} is released as a whole unit: no orchestrator rolls one component back")
     update: dict[str, Any] = {}
 
     def release(mon: Monitor, threshold: float, ev: dict) -> float:
-        update.update(module.self_rollback(component, "v2-bad", {"WORKSHOP_FAULT": fault}))
+        watched = module.self_rollback(component, "v2-bad", {"WORKSHOP_FAULT": fault})
+        if watched is None:  # applies() saw an orchestrator; none runs it now
+            raise RuntimeError(f"{module.NAME}: no orchestrator runs it now, so none can roll the release back")
+        update.update(watched)
         ev.update(deployed=update["deployed"], detected=update["detected"], rollback=update["detected"],
                   rolled_back=update["rolled_back"])
         return ev["detected"] or ev["deployed"]

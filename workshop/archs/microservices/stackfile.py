@@ -11,11 +11,11 @@ rolled back by Swarm itself when a new task fails.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import yaml
 
+from workshop import settings
 from workshop.archs.microservices.spec import Service, duration_s
 
 PROBE_PORT_FILE = "/tmp/workshop-probe-port"  # in the container's own file system, so private to one task
@@ -27,25 +27,6 @@ PROBE_SCRIPT = ("import socket, sys; port = int(open('" + PROBE_PORT_FILE + "').
                 "s = socket.create_connection(('127.0.0.1', port), 5); "
                 "s.sendall(b'GET /health HTTP/1.0\\r\\nHost: probe\\r\\n\\r\\n'); "
                 "sys.exit(0 if s.makefile('rb').readline().split()[1:2] == [b'200'] else 1)")
-
-
-def health_interval() -> str | None:
-    """WORKSHOP_SWARM_HEALTH_INTERVAL (e.g. "1s"): a faster health check than compose.yaml's, for tests."""
-    return os.environ.get("WORKSHOP_SWARM_HEALTH_INTERVAL") or None
-
-
-def update_monitor() -> str:
-    """How long Swarm watches each new task for a failure before the next (WORKSHOP_SWARM_UPDATE_MONITOR, 10s)."""
-    return os.environ.get("WORKSHOP_SWARM_UPDATE_MONITOR", "10s")
-
-
-def reserve() -> bool:
-    """WORKSHOP_SWARM_RESERVE (default 1): keep compose's reservations; 0 drops them (limits stay).
-
-    Swarm schedules a task only where its reservations fit: on a 2-core machine that already runs another
-    stack, one more transcode worker (0.5 CPU) stays pending with "insufficient resources".
-    """
-    return os.environ.get("WORKSHOP_SWARM_RESERVE", "1") != "0"
 
 
 def stack_name(label: str) -> str:
@@ -77,15 +58,17 @@ def healthcheck(raw: dict[str, Any]) -> dict[str, Any]:
     """
     check = {k: v for k, v in (raw or {}).items() if k in ("interval", "timeout", "retries", "start_period")}
     check["timeout"] = f"{max(MIN_PROBE_TIMEOUT_S, duration_s(check.get('timeout'), 0)):g}s"
-    if health_interval():
-        check.update(interval=health_interval(), start_period=health_interval())
+    interval = settings.swarm_health_interval()
+    if interval:
+        check.update(interval=interval, start_period=interval)
     return {"test": ["CMD", "python", "-S", "-c", PROBE_SCRIPT], **check}
 
 
 def deploy_section(raw: dict[str, Any], replicas: int) -> dict[str, Any]:
     """Replicas, compose's resources, and how Swarm rolls a release out and back."""
-    resources = {k: v for k, v in (raw.get("resources") or {}).items() if k != "reservations" or reserve()}
-    rollout = {"parallelism": 1, "order": "start-first", "monitor": update_monitor(), "delay": "0s"}
+    reserve = settings.swarm_reserve()
+    resources = {k: v for k, v in (raw.get("resources") or {}).items() if k != "reservations" or reserve}
+    rollout = {"parallelism": 1, "order": "start-first", "monitor": settings.swarm_update_monitor(), "delay": "0s"}
     return {
         "replicas": replicas,
         **({"resources": resources} if resources else {}),

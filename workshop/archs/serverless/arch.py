@@ -6,12 +6,15 @@ when it carries a fault (the rollback scenario then moves the alias back to the 
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
 import psutil
 
 from workshop import settings
+from workshop.archs.unorchestrated import orchestrated as orchestrated  # releases: the harness's canary
+from workshop.archs.unorchestrated import self_rollback as self_rollback
 from workshop.records import ArchRecord
 from workshop.runtime import procs
 
@@ -64,6 +67,9 @@ def up(backend: str | None = None, release: str = "v1") -> str:
         raise procs.AlreadyUp("serverless is already up (workshop status); run `workshop down serverless` first")
     endpoint = start_local_aws()
     print(f"AWS_ENDPOINT_URL={endpoint}", flush=True)
+    # On stderr: stdout's last lines are for scripts (endpoint, web page, base URL).
+    print(f"(AWS CLI v1 ignores AWS_ENDPOINT_URL for `aws sqs`: add --endpoint-url {endpoint}; "
+          "localaws/README.md, 'From the AWS CLI')", file=sys.stderr, flush=True)
     outputs = deploy_cli.deploy_local(endpoint, release)
     url = outputs["base_url"]
     procs.wait_healthy(f"{url}/health", timeout_s=120)
