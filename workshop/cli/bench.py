@@ -17,7 +17,8 @@ from workshop.report import faults_section
 from workshop.report.accounting import accounting_rows
 from workshop.report.html import locust_label
 from workshop.report.soak_section import soak_summary_rows
-from workshop.report.text import format_table, summary_rows, warnings
+from workshop.report.text import format_table, lambda_cpu_lines, summary_rows, warnings
+from workshop.report.tune_section import tune_rows
 from workshop.runtime import procs
 
 
@@ -71,6 +72,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.backend:
         cfg.backend = args.backend
     cfg.kill_faults = not args.no_faults
+    if args.no_tune:
+        cfg.tune = None
     if args.soak_minutes is not None and cfg.soak:  # 0: no soak
         cfg.soak = replace(cfg.soak, hold_s=args.soak_minutes * 60) if args.soak_minutes > 0 else None
     signal.signal(signal.SIGTERM, _interrupt)
@@ -93,10 +96,16 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if soaks:
         print("soak: half of the capacity held; growth after warm-up (see report.html)")
         print(format_table(soak_summary_rows(soaks)))
+    tuned = (bench["archs"].get("serverless") or {}).get("tune")
+    if tuned:
+        print(f"power tuning: {tuned['function']}, {tuned['n']} invocations per memory size (see report.html)")
+        print(format_table(tune_rows(tuned["summary"])))
     killed = {a: r["faults_under_load"] for a, r in bench["archs"].items() if r.get("faults_under_load")}
     if killed:
         print("faults under load: kill -9 of each component (see report.html)")
         print(faults_section.text(killed))
+    for line in lambda_cpu_lines(bench):
+        print(line)
     for line in warnings(bench):
         print(f"WARNING: {line}")
     print(f"total {bench['total_s']} s; report: {out / 'report.html'}")
@@ -183,6 +192,8 @@ def add(sub: argparse._SubParsersAction) -> None:
     bench.add_argument("--yes", action="store_true", help="with --target: do not ask before deploying")
     bench.add_argument("--no-faults", action="store_true",
                        help="skip the faults under load (kill -9 of each component with uploads in flight)")
+    bench.add_argument("--no-tune", action="store_true",
+                       help="skip the serverless power-tuning sweep (the list function at several memory sizes)")
     bench.add_argument("--soak-minutes", type=float,
                        help="soak of each architecture at half its capacity (default 3; quick 0.5; 0: none)")
     bench.set_defaults(func=cmd_bench)
