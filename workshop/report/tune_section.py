@@ -12,8 +12,9 @@ TUNING = ("Each memory size's first invocation after the change is a cold start 
           "warm (median); cost per invocation on x86 at the prices of the Cost section. Memory buys CPU (1,769 MB = 1 "
           "vCPU), so a CPU-bound function gets faster, often at no extra cost, while an I/O-bound one such as the "
           "list function stops gaining once its own code has enough CPU: it waits on DynamoDB. The durations follow "
-          "memory only where the platform scales CPU (the line below). The bench runs this sweep for the list "
-          "function (`workshop bench --no-tune` skips it); `workshop tune FUNCTION --out RESULTS/tune` adds others.")
+          "memory only where the platform scales CPU, as the run's Lambda records say (below, when the run has "
+          "them). The bench runs this sweep for the list function (`workshop bench --no-tune` skips it); "
+          "`workshop tune FUNCTION --out RESULTS/tune` adds others.")
 
 
 def tune_rows(summary: list[dict]) -> list[dict]:
