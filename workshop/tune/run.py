@@ -21,8 +21,8 @@ class TuneParams:
 
     @classmethod
     def quick(cls) -> TuneParams:
-        """Three sizes (below, at a quarter of, and at one vCPU), three invocations each."""
-        return cls(memories=(128, 512, 1769), n=3)
+        """Three sizes (a fourteenth of, a quarter of, and one vCPU), five invocations each (one cold, four warm)."""
+        return cls(memories=(128, 512, 1769), n=5)
 
 
 def _function(lam: Any, name: str) -> str:
