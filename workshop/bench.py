@@ -2,7 +2,8 @@
 
 One folder per bench (default `results/<timestamp>-bench/`): `report.html` (self-contained), `bench.json`
 (everything below, summarized), `metadata.json`, `charts/*.png`, `cost/` (curves.csv, crossovers.csv,
-transcode.csv, inputs.json), and per architecture `<arch>/`: `metadata.json`, `result.json`, `load/` and
+transcode.csv, inputs.json), `tune/` (serverless: the power-tuning sweep's tune-list_videos.csv, .json and
+.png), and per architecture `<arch>/`: `metadata.json`, `result.json`, `load/` and
 `open/` (Locust CSVs with full history, resources.csv, locust.log), `rollback-N/` (the same plus monitor.csv
 and rollback.json), `coldstart/`, and for the monolith `saturation-N/` and `wrk-N/`. `state/` holds the
 architectures' private data while they run. Quick mode shrinks users and durations so the bench fits in CI.
@@ -26,6 +27,7 @@ from workshop.records import ArchResult, BenchRecord
 from workshop.runtime import procs
 from workshop.runtime.progress import log
 from workshop.scenarios import coldstart, orchestrated, rollback
+from workshop.tune.run import TuneParams
 
 
 @dataclass
@@ -51,6 +53,7 @@ class BenchConfig:
     backend: str | None = None  # microservices: docker or process (None: the module's default)
     soak: SoakParams | None = field(default_factory=lambda: SoakParams(hold_s=180))  # None: no soak
     kill_faults: bool = True  # faults under load: kill -9 each component with uploads in flight (endurance/faults.py)
+    tune: TuneParams | None = field(default_factory=TuneParams)  # serverless: power-tuning sweep (None: none)
 
     @classmethod
     def quick_mode(cls, out: Path, names: list[str], seed_: int = 42) -> BenchConfig:
@@ -62,7 +65,7 @@ class BenchConfig:
                    open_loop=loadrun.LoadParams(shape="open", users=2, spawn_rate=2, duration_s=8, arrival_rate=25,
                                                 seed=seed_),
                    faults=("error:get_video",), coldstart_repeats=3, saturation_s=5, saturation_users=24,
-                   soak=SoakParams.quick(hold_s=30))
+                   soak=SoakParams.quick(hold_s=30), tune=TuneParams.quick())
 
     def as_dict(self) -> dict:
         """The parameters as plain data."""
@@ -118,6 +121,12 @@ def run_arch(name: str, cfg: BenchConfig) -> ArchResult:
         from workshop.measure.lambda_peak import lambda_peaks  # serverless: environments needed at the peak
 
         result["lambda_concurrency"] = lambda_peaks(module, result)
+        if cfg.tune and name == "serverless":
+            result["stage"] = "tune"
+            result["tune"] = _tune(cfg.tune, cfg.out / "tune")
+        from workshop.measure.lambda_cpu import lambda_cpu  # serverless: whether CPU followed memory
+
+        result["lambda_cpu"] = lambda_cpu(module)
         if cfg.kill_faults:  # last: it kills components, and the operator restarts leave new processes behind
             from workshop.endurance import faults
 
@@ -140,6 +149,17 @@ def run_arch(name: str, cfg: BenchConfig) -> ArchResult:
                                                 cfg.as_dict(), cfg.seed))
         (folder / "result.json").write_text(json.dumps(result, indent=2, default=str))
     return result
+
+
+def _tune(params: TuneParams, out: Path) -> dict:
+    """The power-tuning sweep of one function into out (the report embeds its chart), with the seconds it took."""
+    from workshop.tune.run import run as run_tune
+
+    log(f"serverless: power tuning of {params.function} at {', '.join(map(str, params.memories))} MB, "
+        f"{params.n} invocations each")
+    done = run_tune(params.function, list(params.memories), params.n, out, log=lambda line: log(f"  tune: {line}"))
+    log(f"serverless: power tuning took {done['seconds']} s")
+    return done
 
 
 def run_bench(cfg: BenchConfig, skipped: dict[str, str] | None = None) -> BenchRecord:

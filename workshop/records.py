@@ -36,7 +36,7 @@ class ArchRecord(TypedDict, total=False):
 ArchResult = TypedDict("ArchResult", {
     "arch": str,
     "status": str,  # ok, failed or skipped
-    "stage": str,  # where it got to: up, seed, load, soak, rollback, coldstart, faults, done
+    "stage": str,  # where it got to: up, seed, load, soak, rollback, coldstart, tune, faults, done
     "reason": str,
     "down_error": str,
     "components": list[str],
@@ -55,6 +55,8 @@ ArchResult = TypedDict("ArchResult", {
     "lambda": "dict[str, Any] | None",  # serverless: billed usage during the load run
     "lambda_transcode": "dict[str, Any] | None",  # serverless: billed usage of the seed clip's cascade
     "lambda_concurrency": "dict[str, dict[str, Any] | None]",  # serverless: peak environments per load run
+    "tune": dict[str, Any],  # serverless: the power-tuning sweep (workshop/tune/run.py): summary per memory size
+    "lambda_cpu": "dict[str, Any] | None",  # serverless: whether CPU followed memory (workshop/measure/lambda_cpu.py)
 }, total=False)
 """One architecture's bench (`<arch>/result.json`)."""
 

@@ -109,3 +109,5 @@ def test_the_local_bench_reads_the_same_billing_records_from_cloudwatch_as_the_p
         arch.down()
     key = lambda r: (r["request_id"], r["billed_ms"], r["memory_mb"], r["billed_init_ms"])  # noqa: E731
     assert len(from_logs) >= 6 and sorted(map(key, from_logs)) == sorted(map(key, own))
+    cpu = {r["request_id"]: (r["vcpu"], r["cpu"]) for r in own}  # the CPU each environment had, for the report
+    assert all((r["vcpu"], r["cpu"]) == cpu[r["request_id"]] for r in from_logs)

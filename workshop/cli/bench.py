@@ -9,6 +9,7 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workshop import archs, settings
 from workshop.measure import loadcheck, loadrun, metadata
@@ -17,8 +18,12 @@ from workshop.report import faults_section
 from workshop.report.accounting import accounting_rows
 from workshop.report.html import locust_label
 from workshop.report.soak_section import soak_summary_rows
-from workshop.report.text import format_table, summary_rows, warnings
+from workshop.report.text import format_table, lambda_cpu_lines, summary_rows, warnings
+from workshop.report.tune_section import tune_rows
 from workshop.runtime import procs
+
+if TYPE_CHECKING:  # the bench's modules load only when a bench runs
+    from workshop.bench import BenchConfig
 
 
 def quick_from_env() -> bool:
@@ -49,16 +54,10 @@ def _interrupt(*_):
     raise KeyboardInterrupt  # SIGTERM ends the bench like Ctrl-C: everything it started is brought down
 
 
-def cmd_bench(args: argparse.Namespace) -> int:
-    """Run the whole benchmark and print its summary table."""
-    from workshop.bench import BenchConfig, run_bench
-    from workshop.runtime.progress import log
+def bench_config(args: argparse.Namespace, names: list[str]) -> BenchConfig:
+    """The bench's parameters from the command line: quick or full mode, then each option's change."""
+    from workshop.bench import BenchConfig
 
-    wanted = args.archs.split(",") if args.archs else list(archs.ARCHITECTURES)
-    loadable, missing = usable(wanted)
-    for name, why in missing.items():
-        log(f"skipped {name}: {why}")
-    names = [n for n in wanted if n in loadable]
     out = Path(args.out) if args.out else results_dir("bench")
     quick = args.quick or quick_from_env()
     cfg = BenchConfig.quick_mode(out, names, args.seed) if quick else BenchConfig(out=out, archs=names, seed=args.seed)
@@ -71,8 +70,23 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.backend:
         cfg.backend = args.backend
     cfg.kill_faults = not args.no_faults
+    if args.no_tune:
+        cfg.tune = None
     if args.soak_minutes is not None and cfg.soak:  # 0: no soak
         cfg.soak = replace(cfg.soak, hold_s=args.soak_minutes * 60) if args.soak_minutes > 0 else None
+    return cfg
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Run the whole benchmark and print its summary table."""
+    from workshop.bench import run_bench
+    from workshop.runtime.progress import log
+
+    wanted = args.archs.split(",") if args.archs else list(archs.ARCHITECTURES)
+    loadable, missing = usable(wanted)
+    for name, why in missing.items():
+        log(f"skipped {name}: {why}")
+    cfg = bench_config(args, [n for n in wanted if n in loadable])
     signal.signal(signal.SIGTERM, _interrupt)
     if args.target:  # the serverless bench on a deploy target (the local AWS or an AWS account)
         from workshop.cli.target import bench_on_target
@@ -93,13 +107,19 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if soaks:
         print("soak: half of the capacity held; growth after warm-up (see report.html)")
         print(format_table(soak_summary_rows(soaks)))
+    tuned = (bench["archs"].get("serverless") or {}).get("tune")
+    if tuned:
+        print(f"power tuning: {tuned['function']}, {tuned['n']} invocations per memory size (see report.html)")
+        print(format_table(tune_rows(tuned["summary"])))
     killed = {a: r["faults_under_load"] for a, r in bench["archs"].items() if r.get("faults_under_load")}
     if killed:
         print("faults under load: kill -9 of each component (see report.html)")
         print(faults_section.text(killed))
+    for line in lambda_cpu_lines(bench):
+        print(line)
     for line in warnings(bench):
         print(f"WARNING: {line}")
-    print(f"total {bench['total_s']} s; report: {out / 'report.html'}")
+    print(f"total {bench['total_s']} s; report: {cfg.out / 'report.html'}")
     return 1 if not any(r.get("status") == "ok" for r in bench["archs"].values()) else 0
 
 
@@ -183,6 +203,8 @@ def add(sub: argparse._SubParsersAction) -> None:
     bench.add_argument("--yes", action="store_true", help="with --target: do not ask before deploying")
     bench.add_argument("--no-faults", action="store_true",
                        help="skip the faults under load (kill -9 of each component with uploads in flight)")
+    bench.add_argument("--no-tune", action="store_true",
+                       help="skip the serverless power-tuning sweep (the list function at several memory sizes)")
     bench.add_argument("--soak-minutes", type=float,
                        help="soak of each architecture at half its capacity (default 3; quick 0.5; 0: none)")
     bench.set_defaults(func=cmd_bench)

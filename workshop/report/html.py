@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import base64
 import html
 import json
 from pathlib import Path
 
 from workshop.measure.lambda_peak import peak_rows
-from workshop.report import faults_section
+from workshop.report import faults_section, tune_section
 from workshop.report.accounting import ACCOUNTING, accounting_rows
 from workshop.report.soak_section import SOAK, soak_rows, soak_summary_rows
-from workshop.report.tables import table
+from workshop.report.tables import image, table
 from workshop.report.text import (
     COORDINATED_OMISSION,
     ERRORS,
     LAMBDA_PEAK,
     NOISE,
     error_rows,
+    lambda_cpu_lines,
     open_loop_rows,
     summary_rows,
     warnings,
@@ -27,13 +27,6 @@ CSS = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}
        "margin:.5em 0}td,th{border:1px solid #ccc;padding:3px 8px;font-size:13px;text-align:right}"
        "th{background:#f3f3f3}.warn{background:#fff3cd;border:1px solid #e0c36a;padding:.5em 1em}"
        "img{max-width:100%}code{background:#f6f6f6}")
-
-
-def image(out: Path, chart: dict) -> str:
-    """A chart as an embedded PNG with its title."""
-    data = base64.b64encode((out / chart["file"]).read_bytes()).decode()
-    return (f'<figure><img alt="{html.escape(chart["title"])}" src="data:image/png;base64,{data}">'
-            f'<figcaption>{html.escape(chart["title"])}</figcaption></figure>')
 
 
 def rollback_rows(bench: dict) -> tuple[list[dict], list[dict]]:
@@ -60,16 +53,6 @@ def seed_rows(bench: dict) -> list[dict]:
                          "clip_s": upload.get("clip_seconds"), "status": upload.get("status"),
                          "ack_to_ready_s": upload.get("ack_to_ready_s")})
     return rows
-
-
-def _tuning(out: Path) -> str:
-    """Power-tuning charts that `workshop tune ... --out RESULTS/tune` left in the results folder."""
-    pngs = sorted((out / "tune").glob("tune-*.png")) if (out / "tune").is_dir() else []
-    if not pngs:
-        return ""
-    return "<h3>Power tuning (workshop tune)</h3>" + "".join(
-        image(out, {"file": f"tune/{p.name}", "title": f"{p.stem[5:]}: duration and cost per invocation"})
-        for p in pngs)
 
 
 def _cold_share(cost: dict) -> str:
@@ -132,9 +115,10 @@ def build(out: Path) -> Path:
              "<h2>Rollback of a bad release under load</h2>", table(timings), by_kind("rollback"),
              "<h3>Blast radius (requests per endpoint while the bad release was live)</h3>", table(blast),
              "<h2>Cold start</h2>", table(coldstart_rows(bench)), by_kind("coldstart", "lambda_study"),
-             _tuning(out),
+             tune_section.html(out, lambda_cpu_lines(bench)),
              "<h2>Cost</h2>", f"<p>{html.escape(cost.get('prices_note', ''))}</p>",
              f"<p>{html.escape(_cold_share(cost))}</p>",
+             *(f"<p>{html.escape(line)}</p>" for line in lambda_cpu_lines(bench)),
              f"<p>{html.escape(cost.get('lambda_duration_basis', ''))}</p>",
              "<h3>Monthly cost at 10 million requests a month (USD, x86, INIT billed, no free tier)</h3>",
              table([{"arch": a, **v} for a, v in (cost.get("at_10M_requests") or {}).items()]),

@@ -1,8 +1,17 @@
-"""HTML tables of the report, shared by its sections."""
+"""HTML tables and embedded charts of the report, shared by its sections."""
 
 from __future__ import annotations
 
+import base64
 import html
+from pathlib import Path
+
+
+def image(out: Path, chart: dict) -> str:
+    """A chart (its `file` under out, its `title`) as an embedded PNG with its title."""
+    data = base64.b64encode((out / chart["file"]).read_bytes()).decode()
+    return (f'<figure><img alt="{html.escape(chart["title"])}" src="data:image/png;base64,{data}">'
+            f'<figcaption>{html.escape(chart["title"])}</figcaption></figure>')
 
 
 def table(rows: list[dict], cols: list[str] | None = None) -> str:

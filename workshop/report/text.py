@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 from typing import Any
 
+from workshop.measure.lambda_cpu import describe
 from workshop.records import BenchRecord
 
 COORDINATED_OMISSION = (
@@ -104,6 +105,12 @@ def warnings(bench: BenchRecord) -> list[str]:
     if bench.get("interrupted"):
         out.append("The bench was interrupted: this report holds only what was measured before that.")
     return out
+
+
+def lambda_cpu_lines(bench: BenchRecord) -> list[str]:
+    """Per architecture with Lambda invocation records: whether their CPU was scaled by memory, in one sentence."""
+    return [f"{arch} Lambda: {describe(cpu)}" for arch, res in bench.get("archs", {}).items()
+            if (cpu := res.get("lambda_cpu"))]
 
 
 def format_table(rows: list[dict]) -> str:

@@ -134,8 +134,12 @@ def lambda_invocations() -> list[dict[str, Any]]:
     from serverless.deploy.aws import Target
     from serverless.deploy.reports import billing_records, with_service_time
 
-    # The REPORT line has AWS's fields only; the platform's own record adds the time spent in local AWS calls.
-    return with_service_time(billing_records(Target("local", info()["endpoint"])), read_invocations(state_dir()))
+    # The REPORT line has AWS's fields only; the platform's own record adds the time spent in local AWS calls,
+    # and the CPU the environment had (`vcpu`, `cpu`: whether the kernel scaled it by memory, as AWS does).
+    own = read_invocations(state_dir())
+    cpu = {r["request_id"]: {"vcpu": r.get("vcpu"), "cpu": r["cpu"]} for r in own if "cpu" in r}
+    return [{**r, **cpu.get(r.get("request_id", ""), {})}
+            for r in with_service_time(billing_records(Target("local", info()["endpoint"])), own)]
 
 
 def new_capacity() -> float:
