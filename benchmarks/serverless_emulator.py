@@ -29,6 +29,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from soa_vs_monolith import drive, seed  # noqa: E402  (the same closed-loop client as the other figures)
 
+from workshop import settings  # noqa: E402
 from workshop.archs import load as load_arch  # noqa: E402
 from workshop.runtime import procs  # noqa: E402
 
@@ -134,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--videos", type=int, default=25, help="seeded videos (>= 21: the Query returns 21)")
     parser.add_argument("--samples", type=int, default=50)
     parser.add_argument("--bench", type=Path, help="a `workshop bench --quick` results folder to read")
-    parser.add_argument("--quick", action="store_true", default=os.environ.get("WORKSHOP_QUICK") == "1")
+    parser.add_argument("--quick", action="store_true", default=settings.quick())
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     if args.quick:

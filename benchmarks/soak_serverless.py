@@ -23,6 +23,7 @@ from pathlib import Path
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from workshop import settings  # noqa: E402
 from workshop.archs import load as load_arch  # noqa: E402
 from workshop.measure import loadrun, seed  # noqa: E402
 from workshop.measure.lambda_peak import run_peak  # noqa: E402
@@ -102,7 +103,7 @@ def main() -> int:
     parser.add_argument("--videos", type=int, default=20)
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
-    quick = args.quick or os.environ.get("WORKSHOP_QUICK", "").lower() in ("1", "true", "yes")
+    quick = args.quick or settings.quick()
     args.seconds = args.seconds or (60 if quick else 600)
     args.warmup = 20 if quick else 60
     with tempfile.TemporaryDirectory(prefix="soak-serverless-") as tmp:
