@@ -18,6 +18,8 @@ from pathlib import Path
 
 from isolated import running
 
+from workshop import settings
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "contract"))
 from test_schemathesis import schemathesis_argv  # noqa: E402  (the CI test's exact command line)
@@ -46,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--archs", default=ARCHS, help=f"comma list (default {ARCHS})")
     parser.add_argument("--seconds", type=int, help="budget per architecture (default 300, quick 60)")
-    parser.add_argument("--quick", action="store_true", default=os.environ.get("WORKSHOP_QUICK") == "1")
+    parser.add_argument("--quick", action="store_true", default=settings.quick())
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
     seconds = args.seconds or (60 if args.quick else 300)

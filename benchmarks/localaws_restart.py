@@ -24,6 +24,8 @@ from typing import Any
 
 import boto3
 
+from workshop import settings
+
 ROOT = Path(__file__).resolve().parents[1]
 QUEUE, TABLE = "jobs", "items"
 
@@ -195,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--interval", type=float, default=2.0, help="seconds between snapshots (default 2)")
     parser.add_argument("--seconds", type=float, default=None, help="latency sampling time per case")
     args = parser.parse_args(argv)
-    quick = args.quick or os.environ.get("WORKSHOP_QUICK") == "1"
+    quick = args.quick or settings.quick()
     # moto's SendMessage scans the whole queue (its visible-messages list), so a queue of N costs O(N) per send:
     # 2,000 is already about a second per batch of 10 on a busy 2-core machine.
     args.messages = args.messages or (500 if quick else 2000)

@@ -22,6 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from workshop import settings
 from workshop.archs.microservices import arch as microservices
 from workshop.archs.microservices import run as ms_run
 from workshop.archs.microservices import spec as ms_spec
@@ -101,7 +102,7 @@ def main() -> int:
     parser.add_argument("--manual-backend", choices=["docker", "process"], default="docker")
     parser.add_argument("--json", help="also write the scenarios' summaries here")
     args = parser.parse_args()
-    quick = args.quick or os.environ.get("WORKSHOP_QUICK") == "1"
+    quick = args.quick or settings.quick()
     if not containers.engine_available():
         print("no Docker engine reachable: Swarm needs one (scripts/docker-engine.sh starts one as root)")
         return 1

@@ -21,6 +21,7 @@ from pathlib import Path
 from isolated import running
 from soa_vs_monolith import seed
 
+from workshop import settings
 from workshop.endurance import soak as endurance
 
 ARCHS = "monolith,soa,microservices:process,serverless"
@@ -66,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=8, help="closed-loop clients for the capacity burst")
     parser.add_argument("--capacity-s", type=float, default=10.0, help="seconds of the capacity burst")
     parser.add_argument("--videos", type=int, default=50, help="videos seeded")
-    parser.add_argument("--quick", action="store_true", default=os.environ.get("WORKSHOP_QUICK") == "1")
+    parser.add_argument("--quick", action="store_true", default=settings.quick())
     parser.add_argument("--json", type=Path, help="also write every record (growth, p99, errors) here")
     parser.add_argument("--out", type=Path, help="folder for each architecture's samples.csv and windows.csv")
     args = parser.parse_args(argv)

@@ -85,3 +85,28 @@ def test_usage_bills_the_projection_and_the_report_shows_both(monkeypatch):
     assert measured["services_ms_per_request"] == 80.0 and measured["code_ms_per_request"] == 20.0
     assert projected["services_ms_per_request"] == 16.0 and projected["p50_ms"] == pytest.approx(150 - 80 + 16)
     assert projected["figures"].startswith("projection for AWS")
+
+
+def test_report_html_shows_the_split_the_projection_and_the_calls_on_the_default(tmp_path, monkeypatch):
+    from workshop.report import html as report
+
+    monkeypatch.setattr(projection, "load_latencies", lambda path=None: LAT)
+    records = [rec(100.0, 80.0, {"dynamodb.Query": 2, "lambda.Invoke": 1}, timestamp=5.0) for _ in range(4)]
+    arch = type("A", (), {"lambda_invocations": staticmethod(lambda: records)})()
+    lam = usage.lambda_usage(arch, {"started": 0.0, "finished": 10.0, "total": {"requests": 4}})
+    result = {"arch": "serverless", "status": "ok", "lambda": lam,
+              "load": {"total": {"requests": 4, "rps": 2.0, "p50_ms": 150.0, "p95_ms": 200.0, "p99_ms": 250.0,
+                                 "error_rate": 0.0}}, "seed": {}}
+    (tmp_path / "bench.json").write_text(json.dumps({"archs": {"serverless": result}, "total_s": 1.0}))
+    page = report.build(tmp_path).read_text()
+    section = page.split("function code and local AWS services, with a projection for AWS")[1].split("<h2>")[0]
+    assert "measured here (local AWS)" in section and "projection for AWS (see assumptions)" in section
+    assert "calls_on_default_latency" in section and "lambda.Invoke x4 (10 ms each: no published figure)" in section
+    assert "dynamodb.Query x" not in section  # listed in the file: not on the default
+    assert "Calls the file has no published figure for" in section
+
+
+def test_split_names_the_calls_that_fell_to_the_default():
+    s = projection.split([rec(50.0, 40.0, {"dynamodb.Scan": 1, "dynamodb.Query": 1}),
+                          rec(50.0, 40.0, {"dynamodb.Scan": 2, "sqs.ReceiveMessage": 1})], LAT)
+    assert s["defaulted_calls"] == {"dynamodb.Scan": 3, "sqs.ReceiveMessage": 1} and s["default_ms"] == 10.0

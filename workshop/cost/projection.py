@@ -40,6 +40,11 @@ def call_ms(latencies: dict[str, Any], operation: str) -> float:
     return float(entry["ms"]) if entry else float(latencies["default_ms"]["value"])
 
 
+def defaulted(latencies: dict[str, Any], calls: dict[str, int]) -> dict[str, int]:
+    """The calls of `calls` (service.Operation: count) that the latency file does not list: they get its default."""
+    return {op: n for op, n in calls.items() if op not in latencies["operations"]}
+
+
 def project(record: dict[str, Any], latencies: dict[str, Any]) -> dict[str, Any]:
     """One invocation split into code and service time, with its projected duration and billed ms on AWS."""
     duration = float(record.get("duration_ms", record["billed_ms"]))
@@ -61,9 +66,12 @@ def split(records: Iterable[dict[str, Any]], latencies: dict[str, Any] | None = 
     latencies = latencies or load_latencies()
     out: dict[str, Any] = {"invocations": 0, "with_service_time": 0, "code_ms": 0.0, "service_ms": 0.0,
                            "aws_service_ms": 0.0, "code_gb_s": 0.0, "service_gb_s": 0.0, "billed_gb_s": 0.0,
-                           "projected_gb_s": 0.0}
+                           "projected_gb_s": 0.0, "default_ms": float(latencies["default_ms"]["value"])}
+    on_default: dict[str, int] = {}
     for r in records:
         p = project(r, latencies)
+        for op, n in defaulted(latencies, r.get("service_calls") or {}).items():
+            on_default[op] = on_default.get(op, 0) + n
         out["invocations"] += 1
         out["with_service_time"] += "service_ms" in r
         for key in ("code_ms", "service_ms", "aws_service_ms"):
@@ -73,4 +81,5 @@ def split(records: Iterable[dict[str, Any]], latencies: dict[str, Any] | None = 
         out["billed_gb_s"] += _gb_s(r["billed_ms"], r)
         out["projected_gb_s"] += _gb_s(p["projected_billed_ms"], r) if "service_ms" in r else _gb_s(r["billed_ms"], r)
     out["label"] = LABEL
+    out["defaulted_calls"] = dict(sorted(on_default.items()))  # shown in the report: no silent default
     return out

@@ -12,8 +12,18 @@ ACCOUNTING = (
     "requests with each local AWS call's time replaced by a published per-call latency for AWS "
     "(workshop/data/aws_latency.json, with sources and dates; some entries are stated assumptions). It assumes "
     "code runs as fast on AWS as here, calls are sequential, INIT and the gateway cost what they cost here, "
-    "and moves the p50 by the average service time per request. The cost model bills Lambda duration from "
+    "and moves the p50 by the average service time per request. Calls the file has no published figure for "
+    "get its default latency and are named in the projection row. The cost model bills Lambda duration from "
     "the projection; the measured figures are the ones in the first row.")
+
+
+def defaulted_text(acc: dict[str, Any]) -> str:
+    """The calls the projection gave the latency file's default (no published figure), with their counts."""
+    calls = acc.get("defaulted_calls") or {}
+    if not calls:
+        return "none"
+    listed = ", ".join(f"{op} x{n}" for op, n in calls.items())
+    return f"{listed} ({acc.get('default_ms', 10.0):g} ms each: no published figure)"
 
 
 def _row(label: str, lam: dict[str, Any], acc: dict[str, Any], p50: float | None, projected: bool) -> dict[str, Any]:
@@ -27,7 +37,8 @@ def _row(label: str, lam: dict[str, Any], acc: dict[str, Any], p50: float | None
             "services_share": f"{service / max(per['code_ms'] + service, 1e-9):.0%}",
             "code_gb_s_per_request": f"{per['code_ms'] * memory_gb_s:.3g}",
             "services_gb_s_per_request": f"{service * memory_gb_s:.3g}",
-            "billed_gb_s_per_request": f"{gb_s:.3g}" if gb_s is not None else None}
+            "billed_gb_s_per_request": f"{gb_s:.3g}" if gb_s is not None else None,
+            "calls_on_default_latency": defaulted_text(acc) if projected else None}
 
 
 def accounting_rows(bench: Mapping[str, Any]) -> list[dict[str, Any]]:
