@@ -98,6 +98,7 @@ class LocalAws:
         if os.environ.get("WORKSHOP_LOCALAWS_PLAIN_MOTO") == "1":
             return
         self._stops.append(fastpath.install())
+        self._stops.append(tracking.bound_sns_notifications())
         self.front.before_moto = tracking.before_moto_request
         self.front.after_moto = tracking.after_moto_request
 

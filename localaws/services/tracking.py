@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from moto.core.model_instances import model_data
@@ -81,3 +81,21 @@ def after_moto_request(path: str) -> None:
     """Run by the front after each request moto served: moto's reset puts plain lists back."""
     if path.startswith("/moto-api/reset"):
         GUARD.check(force=True)
+
+
+SNS_NOTIFICATIONS_KEPT = 100
+
+
+def bound_sns_notifications(keep: int = SNS_NOTIFICATIONS_KEPT) -> Callable[[], None]:
+    """Keep only each topic's last `keep` published messages (moto keeps all, for tests); returns the undo."""
+    from moto.sns.models import Topic
+
+    original = Topic.publish
+
+    def publish(self: Any, *args: Any, **kwargs: Any) -> str:
+        message_id = original(self, *args, **kwargs)
+        del self.sent_notifications[:-keep]  # AWS keeps nothing once delivered; moto's list grew ~10 KB a call
+        return message_id
+
+    Topic.publish = publish  # type: ignore[method-assign]
+    return lambda: setattr(Topic, "publish", original)

@@ -62,3 +62,22 @@ def test_weak_instances_forget_garbage_and_keep_live_objects() -> None:
     tracked.append(1)  # an int cannot be weakly referenced: kept as moto would
     gc.collect()
     assert list(tracked) == [kept, 1] and len(tracked) == 2
+
+
+def test_sns_topics_keep_only_their_last_messages_and_still_deliver_all(client: Callable[[str], Any]) -> None:
+    from moto.sns.models import sns_backends
+
+    from localaws.services.tracking import SNS_NOTIFICATIONS_KEPT
+
+    sns, sqs = client("sns"), client("sqs")
+    topic = sns.create_topic(Name="kept")["TopicArn"]
+    queue = sqs.create_queue(QueueName="kept-sub")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn, Attributes={"RawMessageDelivery": "true"})
+    sent = SNS_NOTIFICATIONS_KEPT + 50
+    for i in range(sent):
+        sns.publish(TopicArn=topic, Message=f"m{i}")
+    kept = sns_backends[topic.split(":")[4]]["us-east-1"].topics[topic].sent_notifications
+    assert [m[1] for m in kept] == [f"m{i}" for i in range(50, sent)]
+    attrs = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["ApproximateNumberOfMessages"])["Attributes"]
+    assert int(attrs["ApproximateNumberOfMessages"]) == sent
