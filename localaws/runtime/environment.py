@@ -37,6 +37,10 @@ class InitFailed(Exception):
         self.error, self.init_ms = error, init_ms
 
 
+class InitTimedOut(InitFailed):
+    """INIT outlived its limit while the runtime was still starting (AWS retries it within the first call)."""
+
+
 def runtime_command(handler: str, own: bool) -> list[str]:
     """The command that starts a runtime client for the handler."""
     if HAS_AWSLAMBDARIC and not own:
@@ -124,9 +128,26 @@ class ExecutionEnvironment:
             raise InitFailed(self.api.init_error, self.init_ms)
         if not self.api.ready.is_set():
             code = self.proc.poll() if self.proc else None
-            msg = f"Runtime exited with error: exit status {code}" if code is not None else "Init timed out"
-            raise InitFailed({"errorType": "Runtime.ExitError", "errorMessage": msg}, self.init_ms)
+            if code is None:
+                raise InitTimedOut({"errorType": "Sandbox.Timedout", "errorMessage": "Init timed out"}, self.init_ms)
+            raise InitFailed({"errorType": "Runtime.ExitError",
+                              "errorMessage": f"Runtime exited with error: exit status {code}"}, self.init_ms)
         return self.init_ms
+
+    def finish_suppressed_init(self, timeout_s: float, request_id: str) -> None:
+        """Wait up to timeout_s more for an INIT that outlived its limit; raises InitFailed if it never ends."""
+        deadline = time.monotonic() + timeout_s
+        while not self.api.ready.wait(0.05):
+            code = self.proc.poll() if self.proc else None
+            if code is not None:
+                raise InitFailed({"errorType": "Runtime.ExitError",
+                                  "errorMessage": f"Runtime exited with error: exit status {code}"}, 0.0)
+            if time.monotonic() > deadline:
+                raise InitTimedOut({"errorType": "Sandbox.Timedout",
+                                    "errorMessage": f"RequestId: {request_id} Error: Task timed out after "
+                                                    f"{timeout_s:.2f} seconds"}, 0.0)
+        if self.api.init_error:
+            raise InitFailed(self.api.init_error, 0.0)
 
     def run(self, inv: Invocation, timeout_s: float) -> bool:
         """Hand one event to the runtime; False if it did not finish within the timeout."""
