@@ -37,10 +37,11 @@ def moto_api(region: str, api_id: str) -> Any:
 
 def snapshot(api: Any) -> dict[str, Any]:
     """What a deployment freezes: routes, integrations, authorizers and CORS, in AWS's JSON shape."""
+    # list(): a copy taken at once, so a write to the API on another thread cannot change it mid-way
     return copy.deepcopy({
-        "routes": {r.route_key: r.to_json() for r in api.routes.values()},
-        "integrations": {i.id: i.to_json() for i in api.integrations.values()},
-        "authorizers": {a.id: a.to_json() for a in api.authorizers.values()},
+        "routes": {r.route_key: r.to_json() for r in list(api.routes.values())},
+        "integrations": {i.id: i.to_json() for i in list(api.integrations.values())},
+        "authorizers": {a.id: a.to_json() for a in list(api.authorizers.values())},
         "cors": api.cors_configuration,
     })
 
@@ -82,7 +83,7 @@ def deploy(api: Any, description: str = "", auto: bool = False, frozen: dict[str
 def auto_deploy(api: Any) -> None:
     """Redeploy every AutoDeploy stage whose deployment no longer matches the API (AWS does it on change)."""
     with _lock:
-        stages = [stage for stage in api.stages.values() if stage.auto_deploy]
+        stages = [stage for stage in list(api.stages.values()) if stage.auto_deploy]
         now = snapshot(api) if stages else {}
         for stage in stages:
             current = records(api).get(deployment_of(stage) or "")
@@ -122,7 +123,7 @@ def served(api: Any) -> dict[str, dict[str, Any] | None]:
     with _lock:
         known = records(api)
         return {name: (known.get(deployment_of(stage) or "") or {}).get("snapshot")
-                for name, stage in api.stages.items()}
+                for name, stage in list(api.stages.items())}
 
 
 def _new_id(taken: dict[str, Any]) -> str:
