@@ -22,7 +22,8 @@ def load_http_api(region: str, api_id: str) -> dict[str, Any] | None:
         api = moto_api(region, api_id)
     except Exception:
         return None
-    return {**snapshot(api), "stages": {s.name: stage_json(s) for s in api.stages.values()}, "deployed": served(api)}
+    stages = {s.name: stage_json(s) for s in list(api.stages.values())}
+    return {**snapshot(api), "stages": stages, "deployed": served(api)}
 
 
 def lambda_target(uri: str) -> str:
