@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from localaws.apigw.rest_api import load_rest_api
-from localaws.apigw.rest_deployments import deployed_methods
 
 EMPTY = {"type": "object", "title": "Empty Schema"}
 
@@ -69,11 +68,11 @@ def rest_api_document(region: str, api_id: str, stage: str, oas3: bool, extensio
     else:
         doc = {"swagger": "2.0", "info": info, "host": host, "basePath": f"/{stage}", "schemes": ["https"]}
     paths: dict[str, Any] = {}
-    # the stage's deployment, as on AWS: a method added since is not in the export until it is deployed
-    for route, method in sorted(deployed_methods(api, stage).items(), key=lambda item: item[0].partition(" ")[2]):
-        verb, _, path = route.partition(" ")
-        key = "x-amazon-apigateway-any-method" if verb == "ANY" else verb.lower()
-        paths.setdefault(path, {})[key] = _operation(method, path, oas3, extensions)
+    for resource in sorted(api.resources.values(), key=lambda r: r.get_path()):
+        path = resource.get_path()
+        for verb, method in resource.resource_methods.items():
+            key = "x-amazon-apigateway-any-method" if verb == "ANY" else verb.lower()
+            paths.setdefault(path, {})[key] = _operation(method, path, oas3, extensions)
     doc["paths"] = paths
     if oas3:
         doc["components"] = {"schemas": {"Empty": EMPTY}}

@@ -15,7 +15,6 @@ from localaws.apigw.events import HttpResponse, gateway_error
 from localaws.apigw.http_api import HttpApi, load_http_api, resolve
 from localaws.apigw.jwt_auth import JwtVerifier
 from localaws.apigw.rest_api import RestApi, load_rest_api
-from localaws.apigw.rest_deployments import after_write as after_rest_write
 from localaws.config import PlatformConfig, default_region
 from localaws.front import GATEWAY_PREFIX
 from localaws.invoke.api import region_of
@@ -113,15 +112,13 @@ class Gateway:
         return out
 
     def after_control_write(self, environ: dict[str, Any]) -> None:
-        """After an API Gateway write: keep HTTP AutoDeploy stages and REST deployments current, drop the cache."""
+        """After an API Gateway write: keep HTTP AutoDeploy stages current, drop the cached API."""
         path = environ.get("PATH_INFO", "")
         if not path.startswith(("/v2/", "/restapis")):
             return  # every other service's POST passes here: nothing to do, at once
         region = region_of(Request(environ))
         if path.startswith("/v2/apis/"):
             after_http_write(region, path)
-        elif path.startswith("/restapis/") and (api := load_rest_api(region, path.split("/")[2])) is not None:
-            after_rest_write(api, path)
         self.invalidate(path)  # again: a request served while the write ran may have cached the old API
 
     def _call_from(self, kind: str) -> Any:

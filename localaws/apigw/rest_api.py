@@ -14,7 +14,6 @@ from werkzeug.wrappers import Request
 
 from localaws.apigw.events import HttpResponse, gateway_error, v1_event
 from localaws.apigw.http_api import lambda_target
-from localaws.apigw.rest_deployments import deployed_methods, live_methods
 from localaws.apigw.routes import match_route
 from localaws.apigw.velocity import render
 from localaws.config import ACCOUNT_ID
@@ -48,8 +47,8 @@ class RestApi:
         if stage not in api.stages and test_stage_variables is None:
             return gateway_error(403, "Forbidden")
         path = "/" + tail
-        # A stage serves its deployment's copy of the methods; TestInvokeMethod the API as it is now.
-        methods = live_methods(api) if test_stage_variables is not None else deployed_methods(api, stage)
+        methods = {f"{m} {res.get_path()}": meth for res in api.resources.values()
+                   for m, meth in res.resource_methods.items()}
         match = match_route(list(methods), request.method, path)
         if match is None or match.route_key == "$default":
             return gateway_error(403, "Missing Authentication Token")  # what REST APIs answer for no route

@@ -1,4 +1,4 @@
-"""A stage serves a deployment, a snapshot of the API (HTTP APIs and REST APIs), called through boto3 as on AWS."""
+"""An HTTP API stage serves a deployment, a snapshot of the API, called through boto3 as on AWS."""
 
 from __future__ import annotations
 
@@ -101,26 +101,3 @@ def test_a_deployment_keeps_the_integrations_as_they_were(aws, http_api, deploy)
     updated = gw.update_stage(ApiId=api, StageName="prod", StageVariables={"w": "2"}, Description="live")
     assert updated["StageVariables"] == {"v": "1", "w": "2"} and updated["Description"] == "live"
 
-
-def test_rest_api_stage_serves_its_deployment(aws, client):
-    ag = client("apigateway")
-    api = ag.create_rest_api(name="rest-deployments")["id"]
-    root = next(r["id"] for r in ag.get_resources(restApiId=api)["items"] if r["path"] == "/")
-
-    def mock(part: str) -> None:
-        res = ag.create_resource(restApiId=api, parentId=root, pathPart=part)["id"]
-        ag.put_method(restApiId=api, resourceId=res, httpMethod="GET", authorizationType="NONE")
-        ag.put_integration(restApiId=api, resourceId=res, httpMethod="GET", type="MOCK",
-                           requestTemplates={"application/json": '{"statusCode": 200}'})
-        ag.put_integration_response(restApiId=api, resourceId=res, httpMethod="GET", statusCode="200",
-                                    selectionPattern="", responseTemplates={"application/json": f'{{"p": "{part}"}}'})
-
-    mock("one")
-    first = ag.create_deployment(restApiId=api, stageName="prod")["id"]
-    mock("two")
-    assert get(aws, api, "prod", "/two").status_code == 403  # not deployed yet: no such method on the stage
-    ag.create_deployment(restApiId=api, stageName="prod")
-    assert get(aws, api, "prod", "/two").json() == {"p": "two"}
-    ag.update_stage(restApiId=api, stageName="prod",
-                    patchOperations=[{"op": "replace", "path": "/deploymentId", "value": first}])
-    assert get(aws, api, "prod", "/two").status_code == 403 and get(aws, api, "prod", "/one").status_code == 200
