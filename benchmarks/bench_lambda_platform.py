@@ -63,7 +63,7 @@ def setup(aws: Any) -> tuple[Any, Any]:
     integ = gw.create_integration(ApiId=api, IntegrationType="AWS_PROXY", PayloadFormatVersion="2.0",
                                   IntegrationUri="arn:aws:lambda:us-east-1:123456789012:function:trivial")
     gw.create_route(ApiId=api, RouteKey="GET /ping", Target=f"integrations/{integ['IntegrationId']}")
-    gw.create_stage(ApiId=api, StageName="$default")
+    gw.create_stage(ApiId=api, StageName="$default", AutoDeploy=True)
     return lam, aws.gateway_url(api) + "/ping"
 
 

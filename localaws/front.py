@@ -43,6 +43,8 @@ class Front:
         self.invoke_api: Callable[[Request], Any] | None = None
         self.gateway: Callable[[Request], Any] | None = None
         self.on_control_write: Callable[[str], None] = lambda path: None
+        # Called once a control-plane write is done (moto's or the platform's): HTTP API auto-deployments.
+        self.after_control_write: Callable[[dict[str, Any]], None] = lambda environ: None
         # Hooks around every request moto serves (services/tracking.py keeps moto's memory flat).
         self.before_moto: Callable[[str], None] = lambda path: None
         self.after_moto: Callable[[str], None] = lambda path: None
@@ -66,6 +68,9 @@ class Front:
         if path.startswith(GATEWAY_PREFIX) and self.gateway:
             return self.gateway(Request(environ))(environ, start_response)
         if self.local_api and (local := self.local_api(environ)) is not None:
+            if method != "GET":  # the answer is made already: what the gateway cached may be stale now
+                self.after_control_write(environ)
+                self.on_control_write(path)
             return local(environ, start_response)
         if method in ("POST", "PUT") and FUNCTION_CONFIG.match(path):
             self._note_dead_letter(environ, FUNCTION_CONFIG.match(path).group(1))  # type: ignore[union-attr]
@@ -79,6 +84,8 @@ class Front:
             return self.moto_app(environ, start_response)
         finally:
             self.after_moto(path)
+            if method != "GET":
+                self.after_control_write(environ)
 
     def _note_dead_letter(self, environ: dict[str, Any], name: str | None) -> None:
         # moto accepts but drops DeadLetterConfig, so read it on the way through.

@@ -141,6 +141,7 @@ class LocalAws:
         self.front.gateway = self.gateway
         self.front.local_api = LocalApi(self.cfg, self.front.moto_app, self.gateway.rest)
         self.front.on_control_write = self.gateway.invalidate
+        self.front.after_control_write = self.gateway.after_control_write
         self._stops.append(install_hooks(self))
         self.events = EventSources(self)
         self._stops.append(self.events.stop)

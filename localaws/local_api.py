@@ -1,8 +1,9 @@
 """Control-plane calls moto lacks, answered by the platform.
 
-GetAccountSettings, API exports, GetAuthorizers, HTTP API quick create, TestInvokeMethod, the minimum
-unreserved concurrency check in front of moto's PutFunctionConcurrency, and the not-implemented error of the
-deprecated InvokeAsync (moto would hand it to Docker: a 202 with nothing run, or a 500).
+GetAccountSettings, API exports, GetAuthorizers, HTTP API quick create and deployments (with UpdateStage),
+TestInvokeMethod, the minimum unreserved concurrency check in front of moto's PutFunctionConcurrency, and the
+not-implemented error of the deprecated InvokeAsync (moto would hand it to Docker: a 202 with nothing run, or
+a 500).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
+from localaws.apigw.deployments_api import deployment_call
 from localaws.apigw.export import export_http_api, export_rest_api, get_authorizers
 from localaws.apigw.invoke_method import invoke_method
 from localaws.apigw.quick_create import quick_create
@@ -31,6 +33,7 @@ TEST_INVOKE = re.compile(r"^/restapis/([^/]+)/resources/([^/]+)/methods/([A-Z]+)
 APIS = re.compile(r"^/v2/apis/?$")
 AUTHORIZERS = re.compile(r"^/v2/apis/([^/]+)/authorizers/?$")
 HTTP_EXPORT = re.compile(r"^/v2/apis/([^/]+)/exports/([^/]+)/?$")
+DEPLOYMENT_CALLS = re.compile(r"^/v2/apis/[^/]+/(deployments|stages)(/[^/]+)?/?$")
 REST_EXPORT = re.compile(r"^/restapis/([^/]+)/stages/([^/]+)/exports/([^/]+)/?$")
 
 
@@ -101,6 +104,8 @@ class LocalApi:
             doc = request.get_json(silent=True, force=True) or {}
             api_id, resource_id, verb = match.groups()
             return invoke_method(self.rest, region_of(request), api_id, resource_id, verb, doc)
+        if DEPLOYMENT_CALLS.match(path):
+            return deployment_call(self.moto_app, environ, _request(environ))
         if method == "GET" and (match := AUTHORIZERS.match(path)):
             return get_authorizers(_request(environ), match.group(1))
         if method == "GET" and (match := HTTP_EXPORT.match(path)):

@@ -61,6 +61,8 @@ def http_api_document(region: str, api_id: str, stage: str | None = None, extens
     api = load_http_api(region, api_id)
     if api is None:
         return None
+    if stage and api["deployed"].get(stage):  # a stage's export is its deployment, as on AWS
+        api = {**api, **api["deployed"][stage]}
     meta = apigatewayv2_backends[ACCOUNT_ID][region].get_api(api_id)
     info: dict[str, Any] = {"title": meta.name, "version": meta.version or meta.created_date.strftime("%Y-%m-%d")}
     if meta.description:

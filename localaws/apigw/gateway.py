@@ -10,12 +10,14 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 
 from localaws.apigw import cors
+from localaws.apigw.deployments import after_write as after_http_write
 from localaws.apigw.events import HttpResponse, gateway_error
-from localaws.apigw.http_api import HttpApi, load_http_api
+from localaws.apigw.http_api import HttpApi, load_http_api, resolve
 from localaws.apigw.jwt_auth import JwtVerifier
 from localaws.apigw.rest_api import RestApi, load_rest_api
 from localaws.config import PlatformConfig, default_region
 from localaws.front import GATEWAY_PREFIX
+from localaws.invoke.api import region_of
 from localaws.invoke.sync import InvokeResult, InvokeService
 from localaws.runtime.pool import Throttled
 from localaws.services.state import FunctionNotFound
@@ -87,11 +89,8 @@ class Gateway:
             kind, api = self._load(region, api_id)
             if api is None:
                 out = gateway_error(404, "Not Found")
-            elif kind == "http" and cors.is_preflight(api.get("cors"), request):
-                out = cors.preflight(api["cors"], request)
             elif kind == "http":
-                out = self.http.handle(request, region, api_id, api, "/" + tail)
-                cors.decorate(api.get("cors"), request, out)
+                out = self._http(request, region, api_id, api, "/" + tail)
             else:
                 out = self.rest.handle(request, region, api_id, api, "/" + tail)
         resp = Response(out.body, out.status)
@@ -101,6 +100,26 @@ class Gateway:
             resp.headers.add("Set-Cookie", cookie)
         resp.headers.setdefault("Content-Type", "application/json")
         return resp
+
+    def _http(self, request: Request, region: str, api_id: str, api: dict[str, Any], rest: str) -> HttpResponse:
+        served = resolve(api, rest)  # the stage's deployment: its CORS configuration too
+        if served is None:
+            return gateway_error(404, "Not Found")
+        if cors.is_preflight(served.view.get("cors"), request):
+            return cors.preflight(served.view["cors"], request)
+        out = self.http.handle(request, region, api_id, api, served)
+        cors.decorate(served.view.get("cors"), request, out)
+        return out
+
+    def after_control_write(self, environ: dict[str, Any]) -> None:
+        """After an API Gateway write: keep HTTP AutoDeploy stages current, drop the cached API."""
+        path = environ.get("PATH_INFO", "")
+        if not path.startswith(("/v2/", "/restapis")):
+            return  # every other service's POST passes here: nothing to do, at once
+        region = region_of(Request(environ))
+        if path.startswith("/v2/apis/"):
+            after_http_write(region, path)
+        self.invalidate(path)  # again: a request served while the write ran may have cached the old API
 
     def _call_from(self, kind: str) -> Any:
         """call_lambda with the integration timeout of an HTTP API (30 s, fixed) or a REST API (29 s, raisable)."""

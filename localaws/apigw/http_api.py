@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import threading
 import time
-from typing import Any
+from typing import Any, NamedTuple
 
 from werkzeug.wrappers import Request
 
+from localaws.apigw.deployments import moto_api, served, snapshot, stage_json
 from localaws.apigw.events import HttpResponse, authorizer_event, gateway_error, v1_event, v2_event, v2_response
 from localaws.apigw.jwt_auth import JwtVerifier
 from localaws.apigw.routes import match_route
@@ -16,20 +17,13 @@ from localaws.config import ACCOUNT_ID
 
 
 def load_http_api(region: str, api_id: str) -> dict[str, Any] | None:
-    """The API's configuration in AWS's JSON shape, or None when no HTTP API has that id."""
-    from moto.apigatewayv2.models import apigatewayv2_backends
-
+    """The API now in AWS's JSON shape, its stages, and what each stage serves; None when no HTTP API has that id."""
     try:
-        api = apigatewayv2_backends[ACCOUNT_ID][region].get_api(api_id)
+        api = moto_api(region, api_id)
     except Exception:
         return None
-    return {
-        "routes": {r.route_key: r.to_json() for r in api.routes.values()},
-        "integrations": {i.id: i.to_json() for i in api.integrations.values()},
-        "stages": {s.name: s.to_json() for s in api.stages.values()},
-        "authorizers": {a.id: a.to_json() for a in api.authorizers.values()},
-        "cors": api.cors_configuration,
-    }
+    stages = {s.name: stage_json(s) for s in list(api.stages.values())}
+    return {**snapshot(api), "stages": stages, "deployed": served(api)}
 
 
 def lambda_target(uri: str) -> str:
@@ -39,15 +33,25 @@ def lambda_target(uri: str) -> str:
     return uri
 
 
-def split_stage(api: dict[str, Any], rest: str) -> tuple[str, str, str] | None:
-    """(stage, path the routes see, raw path) for the part of the URL after the API id."""
+class Served(NamedTuple):
+    stage: str
+    path: str  # what the routes see
+    raw_path: str
+    view: dict[str, Any]  # the deployment's routes, integrations, authorizers and CORS
+
+
+def resolve(api: dict[str, Any], rest: str) -> Served | None:
+    """The stage and deployment serving the part of the URL after the API id; None: 404 (no stage, no deployment)."""
     first = rest.strip("/").split("/", 1)[0]
     if first and first in api["stages"] and first != "$default":
         path = "/" + rest.strip("/").split("/", 1)[1] if "/" in rest.strip("/") else "/"
-        return first, path, rest  # AWS keeps the stage name in rawPath for named stages
-    if "$default" in api["stages"] or not api["stages"]:
-        return "$default", rest or "/", rest or "/"
-    return None
+        stage, raw_path = first, rest  # AWS keeps the stage name in rawPath for named stages
+    elif "$default" in api["stages"]:
+        stage, path, raw_path = "$default", rest or "/", rest or "/"
+    else:
+        return None
+    view = api["deployed"].get(stage)
+    return Served(stage, path, raw_path, view) if view is not None else None
 
 
 class HttpApi:
@@ -60,32 +64,30 @@ class HttpApi:
         self._auth_cache: dict[tuple[str, ...], tuple[float, dict[str, Any] | None]] = {}
         self._lock = threading.Lock()
 
-    def handle(self, request: Request, region: str, api_id: str, api: dict[str, Any], rest: str) -> HttpResponse:
-        found = split_stage(api, rest)
-        if found is None:
-            return gateway_error(404, "Not Found")
-        stage, path, raw_path = found
+    def handle(self, request: Request, region: str, api_id: str, api: dict[str, Any], served: Served) -> HttpResponse:
+        """Serve one request on a stage from the deployment it serves (stage settings are the stage's own, live)."""
+        stage, path, raw_path, deployed = served
         if not self.throttle(api_id, stage, (api["stages"].get(stage) or {}).get("defaultRouteSettings")):
             return gateway_error(429, "Too Many Requests")
-        match = match_route(list(api["routes"]), request.method, path)
+        match = match_route(list(deployed["routes"]), request.method, path)
         if match is None:
             return gateway_error(404, "Not Found")
-        route = api["routes"][match.route_key]
+        route = deployed["routes"][match.route_key]
         stage_vars = (api["stages"].get(stage) or {}).get("stageVariables") or {}
         event = v2_event(request, api_id, stage, match.route_key, raw_path, match.params, stage_vars)
         if route.get("authorizationType") == "CUSTOM":
-            denied = self._authorize(region, api_id, api["authorizers"].get(route.get("authorizerId")), event,
+            denied = self._authorize(region, api_id, deployed["authorizers"].get(route.get("authorizerId")), event,
                                      stage, match.route_key)
             if isinstance(denied, HttpResponse):
                 return denied
             event["requestContext"]["authorizer"] = {"lambda": denied}
         elif route.get("authorizationType") == "JWT":
-            checked = self._authorize_jwt(api["authorizers"].get(route.get("authorizerId")), event, route)
+            checked = self._authorize_jwt(deployed["authorizers"].get(route.get("authorizerId")), event, route)
             if isinstance(checked, HttpResponse):
                 return checked
             event["requestContext"]["authorizer"] = {"jwt": checked}
         target = (route.get("target") or "").removeprefix("integrations/")
-        integration = api["integrations"].get(target)
+        integration = deployed["integrations"].get(target)
         if integration is None:
             return gateway_error(500, "Internal Server Error")
         return self._integrate(request, region, api_id, stage, integration, event, match.params, path)

@@ -8,6 +8,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
+from localaws.apigw.deployments import auto_deploy
 from localaws.config import ACCOUNT_ID
 
 
@@ -22,6 +23,7 @@ def complete_quick_create(region: str, api_id: str, target: str, route_key: str 
     api.create_route(api_key_required=False, authorization_scopes=[], route_key=route_key or "$default",
                      target=f"integrations/{integration.id}")
     api.create_stage({"stageName": "$default", "autoDeploy": True})
+    auto_deploy(api)  # the $default stage serves the new route at once, as on AWS
 
 
 def quick_create(moto_app: Callable[..., Iterable[bytes]], environ: dict[str, Any], request: Request,

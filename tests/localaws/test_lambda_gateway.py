@@ -47,7 +47,7 @@ def http_api(client, deploy):
 def test_routes_to_lambda_with_payload_v2_and_maps_response(aws, http_api):
     gw, api, route = http_api
     route("POST /items/{id}", ECHO_EVENT)
-    gw.create_stage(ApiId=api, StageName="$default")
+    gw.create_stage(ApiId=api, StageName="$default", AutoDeploy=True)
     resp = requests.post(aws.gateway_url(api) + "/items/42?x=1&x=2", json={"a": 1},
                          headers={"Cookie": "c=3"}, timeout=30)
     assert resp.status_code == 201 and resp.headers["X-Route"] == "POST /items/{id}"
@@ -64,7 +64,7 @@ def test_routes_to_lambda_with_payload_v2_and_maps_response(aws, http_api):
 def test_simple_response_form_and_unknown_route(aws, http_api):
     gw, api, route = http_api
     route("GET /hello/{name}", SIMPLE)
-    gw.create_stage(ApiId=api, StageName="$default")
+    gw.create_stage(ApiId=api, StageName="$default", AutoDeploy=True)
     resp = requests.get(aws.gateway_url(api) + "/hello/bob", timeout=30)
     assert resp.status_code == 200 and resp.json() == {"hello": "bob"}
     assert resp.headers["Content-Type"] == "application/json"
@@ -75,7 +75,7 @@ def test_simple_response_form_and_unknown_route(aws, http_api):
 def test_named_stage_is_a_path_prefix(aws, http_api):
     gw, api, route = http_api
     route("GET /hello/{name}", SIMPLE)
-    gw.create_stage(ApiId=api, StageName="prod")
+    gw.create_stage(ApiId=api, StageName="prod", AutoDeploy=True)
     assert requests.get(aws.gateway_url(api, "prod") + "/hello/x", timeout=30).json() == {"hello": "x"}
     assert requests.get(aws.gateway_url(api) + "/hello/x", timeout=30).status_code == 404
 
@@ -88,7 +88,7 @@ def test_lambda_request_authorizer_simple_responses(aws, http_api, deploy):
                                 IdentitySource=["$request.header.Authorization"],
                                 AuthorizerPayloadFormatVersion="2.0", EnableSimpleResponses=True)["AuthorizerId"]
     route("POST /items/{id}", ECHO_EVENT, AuthorizationType="CUSTOM", AuthorizerId=auth)
-    gw.create_stage(ApiId=api, StageName="$default")
+    gw.create_stage(ApiId=api, StageName="$default", AutoDeploy=True)
     url = aws.gateway_url(api) + "/items/1"
     assert requests.post(url, timeout=30).status_code == 401
     denied = requests.post(url, headers={"Authorization": "Bearer bad"}, timeout=30)
@@ -102,7 +102,7 @@ def test_lambda_request_authorizer_simple_responses(aws, http_api, deploy):
 def test_function_error_is_500_and_payload_limit_is_413(aws, http_api):
     gw, api, route = http_api
     route("POST /boom", "def handler(e, c):\n    raise RuntimeError('x')\n")
-    gw.create_stage(ApiId=api, StageName="$default")
+    gw.create_stage(ApiId=api, StageName="$default", AutoDeploy=True)
     resp = requests.post(aws.gateway_url(api) + "/boom", timeout=30)
     assert resp.status_code == 500 and resp.json() == {"message": "Internal Server Error"}
     big = requests.post(aws.gateway_url(api) + "/boom", data=b"x" * (10 * 1024 * 1024 + 1), timeout=30)
@@ -112,7 +112,7 @@ def test_function_error_is_500_and_payload_limit_is_413(aws, http_api):
 def test_integration_timeout_is_504(aws, http_api):
     gw, api, route = http_api
     route("GET /slow", SLOW, TimeoutInMillis=500)
-    gw.create_stage(ApiId=api, StageName="$default")
+    gw.create_stage(ApiId=api, StageName="$default", AutoDeploy=True)
     resp = requests.get(aws.gateway_url(api) + "/slow", timeout=30)
     assert resp.status_code == 504
 
@@ -125,7 +125,7 @@ def test_http_api_integration_timeout_is_30_seconds(aws, client, deploy):
     integ = gw.create_integration(ApiId=api, IntegrationType="AWS_PROXY", IntegrationUri=arn(fn),
                                   PayloadFormatVersion="2.0", TimeoutInMillis=45000)["IntegrationId"]
     gw.create_route(ApiId=api, RouteKey="GET /slow", Target=f"integrations/{integ}")
-    gw.create_stage(ApiId=api, StageName="$default")
+    gw.create_stage(ApiId=api, StageName="$default", AutoDeploy=True)
     old = aws.cfg.apigw_time_scale
     aws.cfg.apigw_time_scale = 0.1  # the shortened setting: 30 s becomes 3 s (29 s would be 2.9 s)
     try:
@@ -142,11 +142,11 @@ def test_http_api_integration_timeout_is_30_seconds(aws, client, deploy):
 def test_stage_throttling_and_lambda_throttle_are_429(aws, http_api, client):
     gw, api, route = http_api
     fn = route("GET /hello/{name}", SIMPLE)
-    gw.create_stage(ApiId=api, StageName="$default",
+    gw.create_stage(ApiId=api, StageName="$default", AutoDeploy=True,
                     DefaultRouteSettings={"ThrottlingBurstLimit": 2, "ThrottlingRateLimit": 0.001})
     codes = [requests.get(aws.gateway_url(api) + "/hello/a", timeout=30).status_code for _ in range(4)]
     assert codes[:2] == [200, 200] and codes[2:] == [429, 429]
-    gw.create_stage(ApiId=api, StageName="open")
+    gw.create_stage(ApiId=api, StageName="open", AutoDeploy=True)
     client("lambda").put_function_concurrency(FunctionName=fn, ReservedConcurrentExecutions=0)
     blocked = requests.get(aws.gateway_url(api, "open") + "/hello/a", timeout=30)
     assert blocked.status_code == 429

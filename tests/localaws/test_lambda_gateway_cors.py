@@ -30,7 +30,7 @@ def cors_api(aws, client, deploy):
     gw.create_route(ApiId=api, RouteKey="GET /hello/{name}", Target=f"integrations/{integ}")
     gw.create_route(ApiId=api, RouteKey="POST /hello/{name}", Target=f"integrations/{integ}",
                     AuthorizationType="CUSTOM", AuthorizerId=auth)
-    gw.create_stage(ApiId=api, StageName="$default")
+    gw.create_stage(ApiId=api, StageName="$default", AutoDeploy=True)
     return gw, api, aws.gateway_url(api)
 
 

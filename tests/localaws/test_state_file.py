@@ -12,6 +12,7 @@ from pathlib import Path
 
 import boto3
 import pytest
+import requests
 from botocore.exceptions import ClientError
 
 from localaws import PlatformConfig, start_local_aws
@@ -184,3 +185,24 @@ def test_a_trim_horizon_stream_mapping_resumes_after_a_restart_without_deliverin
     with start_local_aws(tmp_path / "second", config=cfg) as aws:
         _client(aws.endpoint, "kinesis").put_record(StreamName="views", Data=b"d", PartitionKey="p")
         assert _delivered(out, 4) == ["a", "b", "c", "d"]  # d only: a, b and c are not handed over again
+
+
+def test_http_api_deployments_and_stage_pointers_survive_a_graceful_restart(tmp_path: Path) -> None:
+    cfg = PlatformConfig(state_file=str(tmp_path / "state.pickle"), snapshot_interval_s=0)
+    fn = "arn:aws:lambda:us-east-1:123456789012:function:absent"  # a deployed route to it answers 500, not 404
+    with start_local_aws(tmp_path / "first", config=cfg) as aws:
+        gw = _client(aws.endpoint, "apigatewayv2")
+        api = gw.create_api(Name="kept", ProtocolType="HTTP")["ApiId"]
+        integ = gw.create_integration(ApiId=api, IntegrationType="AWS_PROXY", IntegrationUri=fn,
+                                      PayloadFormatVersion="2.0")["IntegrationId"]
+        gw.create_route(ApiId=api, RouteKey="GET /a", Target=f"integrations/{integ}")
+        gw.create_stage(ApiId=api, StageName="prod")
+        deployment = gw.create_deployment(ApiId=api, StageName="prod")["DeploymentId"]
+        gw.create_route(ApiId=api, RouteKey="GET /b", Target=f"integrations/{integ}")  # never deployed
+    with start_local_aws(tmp_path / "second", config=cfg) as aws:
+        gw = _client(aws.endpoint, "apigatewayv2")
+        assert gw.get_stage(ApiId=api, StageName="prod")["DeploymentId"] == deployment
+        assert [d["DeploymentId"] for d in gw.get_deployments(ApiId=api)["Items"]] == [deployment]
+        url = aws.gateway_url(api, "prod")
+        assert requests.get(url + "/a", timeout=30).status_code == 500
+        assert requests.get(url + "/b", timeout=30).status_code == 404
