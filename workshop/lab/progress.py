@@ -24,7 +24,7 @@ def ticker(desc: str, total_s: float | None = None, status: Callable[[], str] | 
            every_s: float = 1.0, after_s: float = 2.0) -> Iterator[None]:
     """A progress line while the block runs (from `after_s` on): elapsed time, a bar towards `total_s`, `status()`."""
     about = f" of about {total_s:.0f} s" if total_s else ""
-    bar_format = "{desc}: " + ("{bar:20} " if total_s else "") + "{elapsed}" + about + " {postfix}"
+    bar_format = "{desc}: " + ("{bar:20} " if total_s else "") + "{elapsed}" + about + "{postfix}"
     start, stop = time.monotonic(), threading.Event()
     bars: list[tqdm] = []  # made at the first tick after `after_s`, so a quick call prints nothing
 
@@ -33,7 +33,9 @@ def ticker(desc: str, total_s: float | None = None, status: Callable[[], str] | 
         if not bars:
             if elapsed < after_s:
                 return
-            bars.append(tqdm(desc=desc, total=total_s or None, bar_format=bar_format, file=sys.stderr))
+            # delay > 0: no line at creation, before its clock is set back to count from the block's start
+            bars.append(tqdm(desc=desc, total=total_s or None, bar_format=bar_format, file=sys.stderr, delay=1e-9))
+            bars[0].start_t -= elapsed
         bars[0].n = min(elapsed, total_s) if total_s else elapsed
         if status is not None:
             with contextlib.suppress(Exception):  # a progress line must never break the work it reports on
