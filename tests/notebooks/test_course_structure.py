@@ -63,3 +63,18 @@ def test_self_check_questions_with_revealable_answers(nb):
 
 def test_ends_with_key_points(nb):
     assert nb.cells[-1].cell_type == "markdown" and nb.cells[-1].source.startswith("## Key points")
+
+
+TIMES_RE = re.compile(r"\*\*Minutes:\*\* (\d+) reading and exercises; computing: full mode about ([^,]+), "
+                      r"quick mode about (\d+ (?:seconds?|minutes?))")
+
+
+def test_readme_times_agree_with_the_headers():
+    readme = (ROOT / "notebooks" / "README.md").read_text()
+    for path in NOTEBOOKS:
+        found = TIMES_RE.search(nbformat.read(path, as_version=4).cells[0].source)
+        assert found, f"{path.stem}: the header's times are not in the expected form"
+        rows = [line for line in readme.splitlines() if line.startswith(f"| {path.stem} |")]
+        assert rows, f"{path.stem}: no row in notebooks/README.md's times table"
+        cells = [cell.strip() for cell in rows[-1].strip().strip("|").split("|")]
+        assert cells[1:4] == list(found.groups()), f"{path.stem}: README says {cells[1:4]}, the header {found.groups()}"

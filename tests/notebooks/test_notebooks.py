@@ -90,7 +90,9 @@ def with_solutions(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 def execute(nb: nbformat.NotebookNode, budget_s: float) -> float:
     """Run every cell with one deadline for the whole notebook; returns the seconds it took."""
-    client = NotebookClient(nb, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK_DIR)}})
+    # coalesce_streams: one output per stream, a progress line kept at its final state (what a learner sees)
+    client = NotebookClient(nb, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK_DIR)}},
+                            coalesce_streams=True)
     start = time.monotonic()
     with client.setup_kernel():
         for index, cell in enumerate(nb.cells):

@@ -1,6 +1,6 @@
 """Notebook helpers for the local AWS: start it as a tracked process, boto3 clients, demo functions.
 
-The IAM side (roles, resource policies, wiring event sources) is in `lab_iam`, re-exported here.
+The IAM side (roles, resource policies, wiring event sources) is in `workshop/lab/iam.py`, re-exported here.
 """
 
 from __future__ import annotations
@@ -134,16 +134,21 @@ def report_lines(aws: LabAws, function: str) -> list[str]:
 def deploy_function(aws: LabAws, name: str, module: str, memory_mb: int = 128, timeout_s: int = 10,
                     env: dict[str, str] | None = None, statements: list[dict[str, Any]] | None = None,
                     publish: bool = False, extra: dict[str, bytes] | None = None) -> str:
-    """Create function `name` from a labfunctions module with its own role (least privilege); its ARN.
+    """Create function `name` from a labfunctions module with its own role, and wait until it is Active; its ARN.
 
-    The role allows the function's own logs plus `statements`.
+    The role allows the function's own logs plus `statements` (least privilege). On AWS a new function is
+    `Pending` for a moment and refuses invocations and updates (ResourceConflictException) until it is
+    `Active`, so this waits with boto3's `function_active_v2` waiter, polling quickly: the local AWS is fast.
     """
     role = create_role(aws, f"{name}-role", statements, function=name)
-    return aws.client("lambda").create_function(
+    lam = aws.client("lambda")
+    arn = lam.create_function(
         FunctionName=name, Runtime="python3.11", Handler=f"{module}.handler",
         Role=role, Code={"ZipFile": function_zip(module, extra=extra)},
         MemorySize=memory_mb, Timeout=timeout_s, Environment={"Variables": env or {}}, Publish=publish,
     )["FunctionArn"]
+    lam.get_waiter("function_active_v2").wait(FunctionName=name, WaiterConfig={"Delay": 0.2, "MaxAttempts": 300})
+    return arn
 
 
 def timed_invoke(aws: LabAws, name: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -33,9 +33,9 @@ suppress_warnings = ["myst.header", "mystnb.unknown_mime_type"]
 def index_page(stems: list[str], missing: list[str]) -> str:
     """The front page: what this edition is, and its table of contents."""
     lines = ["# Serverless architecture, measured: reference edition", "",
-             "Every workshop notebook as it ran top to bottom in one run (quick mode unless stated), with its",
-             "outputs and each exercise's solution executed (collapsed, after the exercise). Compare your own run",
-             "with it: the numbers differ by machine, the shapes and directions should not.", ""]
+             "Every workshop notebook as it ran top to bottom in one run, in quick mode (`WORKSHOP_QUICK=1`), with",
+             "its outputs and each exercise's solution executed (collapsed, after the exercise). Compare your own",
+             "run with it: the numbers differ by machine, the shapes and directions should not.", ""]
     if missing:
         lines += [f"Not executed in this build (left out): {', '.join(missing)}.", ""]
     lines += ["```{toctree}", ":maxdepth: 1", "", *stems, "```", ""]

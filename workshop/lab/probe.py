@@ -10,6 +10,7 @@ from typing import Any
 
 import requests
 
+from workshop.lab.progress import ticker
 from workshop.measure.client import CatalogClient
 
 
@@ -23,12 +24,13 @@ def time_calls(call: Callable[[], Any], n: int) -> list[float]:
     return out
 
 
-def time_calls_for(call: Callable[[], Any], seconds: float) -> list[float]:
-    """Milliseconds of sequential calls made for `seconds` (at least one call)."""
+def time_calls_for(call: Callable[[], Any], seconds: float, desc: str = "sequential calls") -> list[float]:
+    """Milliseconds of sequential calls made for `seconds` (at least one call), with a progress line."""
     out: list[float] = []
     deadline = time.perf_counter() + seconds
-    while not out or time.perf_counter() < deadline:
-        out.extend(time_calls(call, 1))
+    with ticker(desc, total_s=seconds, status=lambda: f"{len(out)} calls"):
+        while not out or time.perf_counter() < deadline:
+            out.extend(time_calls(call, 1))
     return out
 
 
@@ -84,18 +86,20 @@ def percentiles(samples: list[float], points: tuple[int, ...] = (50, 95, 99)) ->
 
 def watch_cascade(client: CatalogClient, video_id: str, timeout_s: float = 300,
                   poll_s: float = 0.1) -> list[dict[str, Any]]:
-    """Poll a video until it settles: one row per rendition when its status changes (t_s, name, status)."""
+    """Poll a video until it settles, with a progress line: one row per rendition status change (t_s, name, status)."""
     rows: list[dict[str, Any]] = []
     seen: dict[str, str] = {}
     t0 = time.monotonic()
-    while time.monotonic() - t0 < timeout_s:
-        video = client.get(video_id)
-        for rendition in video["renditions"]:
-            if seen.get(rendition["name"]) != rendition["status"]:
-                seen[rendition["name"]] = rendition["status"]
-                rows.append({"t_s": round(time.monotonic() - t0, 2), "name": rendition["name"],
-                             "status": rendition["status"], "video": video["status"]})
-        if video["status"] in ("ready", "failed"):
-            return rows
-        time.sleep(poll_s)
+    progress = lambda: ", ".join(f"{name} {status}" for name, status in seen.items()) or "processing"  # noqa: E731
+    with ticker(f"video {video_id}", status=progress):
+        while time.monotonic() - t0 < timeout_s:
+            video = client.get(video_id)
+            for rendition in video["renditions"]:
+                if seen.get(rendition["name"]) != rendition["status"]:
+                    seen[rendition["name"]] = rendition["status"]
+                    rows.append({"t_s": round(time.monotonic() - t0, 2), "name": rendition["name"],
+                                 "status": rendition["status"], "video": video["status"]})
+            if video["status"] in ("ready", "failed"):
+                return rows
+            time.sleep(poll_s)
     raise TimeoutError(f"video {video_id} not settled after {timeout_s:.0f}s")

@@ -7,7 +7,6 @@ import contextlib
 import io
 import os
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -21,6 +20,7 @@ from tqdm import tqdm
 from videocatalog import config
 from workshop import archs, settings
 from workshop.lab.probe import percentiles, show, time_calls, time_calls_for, watch_cascade, watch_health  # noqa: F401  (re-exported: notebooks call them as lab.*)
+from workshop.lab.progress import cli, run_load, ticker, wait_settled  # noqa: F401  (re-exported: lab.cli, lab.run_load...)
 from workshop.measure.client import CatalogClient
 from workshop.runtime import procs
 
@@ -186,15 +186,6 @@ def _install_cleanup() -> None:
                 raise SystemExit(128 + signum)
 
         signal.signal(sig, handler)
-
-
-def cli(*args: str, timeout_s: float = 900) -> str:
-    """Run the `workshop` command (as `python -m workshop ARGS`) and return what it printed."""
-    done = subprocess.run([sys.executable, "-m", "workshop", *args], capture_output=True, text=True,
-                          timeout=timeout_s, stdin=subprocess.DEVNULL)
-    if done.returncode != 0:
-        raise RuntimeError(f"workshop {' '.join(args)} exited {done.returncode}: {done.stderr[-800:]}")
-    return done.stdout
 
 
 class _Bench:
